@@ -1,0 +1,3 @@
+from invoicegraph.cli import main
+
+main()

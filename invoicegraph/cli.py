@@ -1,0 +1,176 @@
+"""The ``invoicegraph`` command line for operators. Other tools script it, so each command
+prints exactly what it promises on stdout (a UUID, a key) and everything else on stderr."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
+
+import typer
+
+from invoicegraph.db.engine import Database, create_database
+from invoicegraph.db.migrate import migrate as run_migrations
+from invoicegraph.domain.errors import DomainError, ValidationFailed
+from invoicegraph.settings import get_settings
+
+T = TypeVar("T")
+
+app = typer.Typer(
+    name="invoicegraph",
+    help="invoicegraph: invoicing API server and operator tools.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+accounts_app = typer.Typer(help="Manage accounts (issuing companies).", no_args_is_help=True)
+keys_app = typer.Typer(help="Manage API keys.", no_args_is_help=True)
+app.add_typer(accounts_app, name="accounts")
+app.add_typer(keys_app, name="keys")
+
+
+def fail(message: str, code: int = 1) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def run_with_database(work: Callable[[Database], Awaitable[T]]) -> T:
+    """Open the configured database (migrated to the newest schema), run ``work``, close.
+    Domain and connection errors become one clear line on stderr and exit code 1."""
+
+    async def _main() -> T:
+        settings = get_settings()
+        database = create_database(settings.database_url)
+        try:
+            await run_migrations(database)
+            return await work(database)
+        finally:
+            await database.dispose()
+
+    try:
+        return asyncio.run(_main())
+    except ValidationFailed as exc:
+        details = "; ".join(f"--{f.field.replace('_', '-')}: {f.message}" for f in exc.fields)
+        fail(details or exc.message)
+    except DomainError as exc:
+        fail(exc.message)
+    except (OSError, ConnectionError) as exc:
+        fail(f"cannot reach the database: {exc}")
+    except ValueError as exc:
+        fail(str(exc))
+    except Exception as exc:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if isinstance(exc, SQLAlchemyError):
+            fail(f"database error: {type(exc).__name__}: {str(exc).splitlines()[0]}")
+        raise
+    raise AssertionError("unreachable")
+
+
+@app.command()
+def migrate() -> None:
+    """Create or upgrade the database schema to the newest revision."""
+
+    async def _noop(_database: Database) -> None:
+        return None
+
+    run_with_database(_noop)
+    typer.echo("database is up to date", err=True)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 8000,
+    workers: Annotated[int, typer.Option(help="uvicorn worker processes.", min=1, max=64)] = 1,
+) -> None:
+    """Run the HTTP server (GraphQL, REST, health), migrating the database first."""
+    import uvicorn
+
+    async def _noop(_database: Database) -> None:
+        return None
+
+    run_with_database(_noop)
+    typer.echo(f"invoicegraph listening on http://{host}:{port}  (GraphiQL at /graphql)", err=True)
+    uvicorn.run(
+        "invoicegraph.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        log_level="info",
+    )
+
+
+@accounts_app.command("create")
+def accounts_create(
+    name: Annotated[str, typer.Option(help="Legal name of the company.")],
+    tax_id: Annotated[str, typer.Option("--tax-id", help="NIF/CIF of the company.")],
+    plan: Annotated[str, typer.Option(help="free or professional.")] = "free",
+    verifactu: Annotated[bool, typer.Option(help="Turn VERI*FACTU on.")] = False,
+) -> None:
+    """Create an account ready to invoice; prints its UUID."""
+    from invoicegraph.services.accounts import create_account
+
+    async def _create(database: Database) -> uuid.UUID:
+        async with database.sessions() as session:
+            account = await create_account(
+                session, name=name, tax_id=tax_id, plan=plan, verifactu=verifactu
+            )
+            return account.uuid
+
+    typer.echo(str(run_with_database(_create)))
+
+
+def _parse_uuid(value: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a UUID") from None
+
+
+@keys_app.command("create")
+def keys_create(
+    account: Annotated[str, typer.Option(help="The account's UUID.")],
+    access: Annotated[str, typer.Option(help="read, write or admin.")],
+    test: Annotated[bool, typer.Option("--test", help="A test-mode (sandbox) key.")] = False,
+    name: Annotated[str, typer.Option(help="A label for the key.")] = "",
+) -> None:
+    """Create an API key; prints the key (shown only this once)."""
+    from invoicegraph.services.accounts import get_account
+    from invoicegraph.services.api_keys import create_key
+
+    account_uuid = _parse_uuid(account)
+    if access not in ("read", "write", "admin"):
+        raise typer.BadParameter("must be read, write or admin", param_hint="--access")
+
+    async def _create(database: Database) -> str:
+        async with database.sessions() as session:
+            owner = await get_account(session, account_uuid)
+            created = await create_key(
+                session, owner, access=access, mode="test" if test else "live", name=name
+            )
+            return created.text
+
+    typer.echo(run_with_database(_create))
+
+
+@app.command()
+def demo() -> None:
+    """Create a demo account with two clients and two products; prints a write key."""
+    from invoicegraph.services.demo import create_demo
+
+    async def _demo(database: Database) -> str:
+        return await create_demo(database)
+
+    typer.echo(run_with_database(_demo))
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

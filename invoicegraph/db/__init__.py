@@ -1,0 +1,1 @@
+"""Storage: async SQLAlchemy models, engine, session factory and Alembic migrations."""

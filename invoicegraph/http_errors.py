@@ -1,0 +1,57 @@
+"""JSON errors for every HTTP face: never a traceback, never SQL, always a clear message."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from invoicegraph.domain.errors import ServiceUnavailable
+
+log = logging.getLogger("invoicegraph.http")
+
+DATABASE_DOWN_MESSAGE = "the database is unreachable; retry shortly"
+
+
+def error_body(code: str, message: str, **extra: object) -> dict[str, object]:
+    return {"error": {"code": code, "message": message, **extra}}
+
+
+def is_connection_error(exc: BaseException) -> bool:
+    """True when the database could not be reached (as opposed to a bad statement)."""
+    if isinstance(exc, ServiceUnavailable | OperationalError | InterfaceError | ConnectionError):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, OSError)
+
+
+async def _http_exception(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    code = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(
+        exc.status_code, "http_error"
+    )
+    return JSONResponse(
+        error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers
+    )
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    if is_connection_error(exc):
+        log.warning("database unreachable during %s %s", request.method, request.url.path)
+        return JSONResponse(
+            error_body("service_unavailable", DATABASE_DOWN_MESSAGE),
+            status_code=503,
+            headers={"Retry-After": "5"},
+        )
+    log.exception("unexpected error during %s %s", request.method, request.url.path)
+    return JSONResponse(error_body("internal_error", "internal server error"), status_code=500)
+
+
+def install_error_handlers(app: Starlette) -> None:
+    app.add_exception_handler(HTTPException, _http_exception)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,1 @@
+"""Documents out: HTML templates to PDF, structured e-invoice XML."""

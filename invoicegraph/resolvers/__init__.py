@@ -1,0 +1,1 @@
+"""GraphQL resolvers and DataLoaders: translate GraphQL to service calls."""

@@ -1,0 +1,168 @@
+"""API keys: creation (the text is returned once), revocation, listing, and authentication."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from invoicegraph.db.base import utcnow
+from invoicegraph.db.models import Account, ApiKey
+from invoicegraph.domain.api_keys import (
+    ACCESS_LEVELS,
+    MODES,
+    bearer_token,
+    generate_key,
+    hashes_match,
+    parse_key,
+)
+from invoicegraph.domain.errors import (
+    Forbidden,
+    NotFound,
+    PlanLimit,
+    Unauthenticated,
+    ValidationFailed,
+)
+from invoicegraph.domain.plans import limits_for
+
+# last_used_at is a hint, not an audit log: writing it on every request would turn every read
+# into a write, so it is refreshed at most this often.
+LAST_USED_RESOLUTION = dt.timedelta(seconds=60)
+
+
+@dataclass(frozen=True, slots=True)
+class AuthContext:
+    """Who is calling: the account whose data the key works on (the sandbox for test keys),
+    the live account that owns the key, the key itself and its mode."""
+
+    account: Account
+    owner: Account
+    key: ApiKey
+    mode: str
+
+    @property
+    def access(self) -> str:
+        return self.key.access
+
+    @property
+    def test_mode(self) -> bool:
+        return self.mode == "test"
+
+    def require_write(self) -> None:
+        if self.key.access not in ("write", "admin"):
+            raise Forbidden("this API key is read-only")
+
+    def require_admin(self) -> None:
+        if self.key.access != "admin":
+            raise Forbidden("this operation needs an admin API key")
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedKey:
+    key: ApiKey
+    text: str
+
+
+async def create_key(
+    session: AsyncSession,
+    owner: Account,
+    *,
+    access: str,
+    mode: str = "live",
+    name: str = "",
+) -> CreatedKey:
+    if access not in ACCESS_LEVELS:
+        raise ValidationFailed.single("access", f"must be one of {', '.join(ACCESS_LEVELS)}")
+    if mode not in MODES:
+        raise ValidationFailed.single("mode", f"must be one of {', '.join(MODES)}")
+    if owner.is_sandbox:
+        raise ValidationFailed.single("account", "keys belong to the live account")
+    async with session.begin():
+        limit = limits_for(owner.plan).api_keys
+        if limit is not None:
+            active = await session.scalar(
+                select(func.count())
+                .select_from(ApiKey)
+                .where(ApiKey.account_id == owner.id, ApiKey.revoked_at.is_(None))
+            )
+            if (active or 0) >= limit:
+                raise PlanLimit(
+                    f"the {owner.plan} plan allows {limit} active API keys; "
+                    "revoke one or upgrade to professional"
+                )
+        new = generate_key(mode, owner.uuid)
+        key = ApiKey(
+            account_id=owner.id,
+            name=name[:120],
+            mode=mode,
+            access=access,
+            secret_hash=new.secret_hash,
+            hint=new.hint,
+        )
+        session.add(key)
+        await session.flush()
+    return CreatedKey(key=key, text=new.text)
+
+
+async def revoke_key(session: AsyncSession, owner: Account, key_uuid: uuid.UUID) -> ApiKey:
+    async with session.begin():
+        key = await session.scalar(
+            select(ApiKey).where(ApiKey.account_id == owner.id, ApiKey.uuid == key_uuid)
+        )
+        if key is None:
+            raise NotFound("api key", key_uuid)
+        if key.revoked_at is None:
+            key.revoked_at = utcnow()
+    return key
+
+
+async def list_keys(session: AsyncSession, owner: Account) -> list[ApiKey]:
+    result = await session.scalars(
+        select(ApiKey).where(ApiKey.account_id == owner.id).order_by(ApiKey.id)
+    )
+    return list(result)
+
+
+async def authenticate(session: AsyncSession, authorization: str | None) -> AuthContext:
+    """Resolve an ``Authorization: Bearer fv_…`` header to who is calling, or raise
+    ``Unauthenticated``. The one entry point for GraphQL, REST and subscriptions."""
+    token = bearer_token(authorization)
+    if token is None:
+        raise Unauthenticated("missing API key: send 'Authorization: Bearer fv_live_…'")
+    parsed = parse_key(token)
+    if parsed is None:
+        raise Unauthenticated("invalid API key")
+    async with session.begin():
+        owner = await session.scalar(
+            select(Account).where(
+                Account.uuid == parsed.account_uuid, Account.is_sandbox.is_(False)
+            )
+        )
+        key = None
+        if owner is not None:
+            key = await session.scalar(
+                select(ApiKey).where(
+                    ApiKey.account_id == owner.id, ApiKey.secret_hash == parsed.secret_hash
+                )
+            )
+        if owner is None or key is None or not hashes_match(key.secret_hash, parsed.secret_hash):
+            raise Unauthenticated("invalid API key")
+        if key.revoked_at is not None:
+            raise Unauthenticated("this API key has been revoked")
+        if key.mode != parsed.mode:
+            raise Unauthenticated("invalid API key")
+        now = utcnow()
+        if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
+            key.last_used_at = now
+        account = owner
+        if key.mode == "test":
+            sandbox = await session.scalar(
+                select(Account).where(Account.live_account_id == owner.id)
+            )
+            if sandbox is None:
+                raise Unauthenticated("this account has no test sandbox")
+            account = sandbox
+    return AuthContext(account=account, owner=owner, key=key, mode=key.mode)

@@ -1,0 +1,197 @@
+"""Clients (the seeds' *contacts*): create, update, search, and race-safe find-or-create."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from invoicegraph.db.models import Account, Client
+from invoicegraph.domain.errors import FieldError, ValidationFailed
+from invoicegraph.domain.tax_ids import normalise_tax_id
+from invoicegraph.services.pagination import Page, PageRequest, paginate
+from invoicegraph.services.refs import Ref, fetch
+from invoicegraph.services.unset import UNSET, Maybe, is_set
+
+LIMITS = {
+    "name": 255,
+    "email": 255,
+    "phone": 40,
+    "address": 255,
+    "city": 120,
+    "province": 120,
+    "postal_code": 20,
+    "notes": 5000,
+}
+
+
+@dataclass(slots=True)
+class ClientInput:
+    """Fields of a client; ``UNSET`` means "leave as is" (updates) or "not given"."""
+
+    name: Maybe[str] = UNSET
+    tax_id: Maybe[str | None] = UNSET
+    email: Maybe[str | None] = UNSET
+    phone: Maybe[str | None] = UNSET
+    address: Maybe[str | None] = UNSET
+    city: Maybe[str | None] = UNSET
+    province: Maybe[str | None] = UNSET
+    postal_code: Maybe[str | None] = UNSET
+    country: Maybe[str] = UNSET
+    notes: Maybe[str | None] = UNSET
+
+
+def _clean(data: ClientInput, *, creating: bool, current_country: str = "ES") -> dict[str, object]:
+    """Validate every field at once so the caller hears about all offending fields."""
+    errors: list[FieldError] = []
+    values: dict[str, object] = {}
+    for f in fields(data):
+        value = getattr(data, f.name)
+        if not is_set(value):
+            continue
+        if isinstance(value, str):
+            value = value.strip()
+            limit = LIMITS.get(f.name)
+            if limit is not None and len(value) > limit:
+                errors.append(FieldError(f.name, f"at most {limit} characters", "too_long"))
+                continue
+        values[f.name] = value if value != "" or f.name == "name" else None
+    if creating and not values.get("name"):
+        errors.append(FieldError("name", "is required", "required"))
+    elif "name" in values and not values["name"]:
+        errors.append(FieldError("name", "must not be empty", "required"))
+    country = values.get("country", current_country)
+    if not isinstance(country, str) or len(country) != 2 or not country.isalpha():
+        errors.append(FieldError("country", "must be an ISO 3166-1 alpha-2 code such as ES"))
+        country = "ES"
+    else:
+        country = country.upper()
+        if "country" in values:
+            values["country"] = country
+    tax_id = values.get("tax_id")
+    if isinstance(tax_id, str):
+        try:
+            values["tax_id"] = normalise_tax_id(tax_id, country)
+        except ValidationFailed as exc:
+            errors.extend(exc.fields)
+    if errors:
+        raise ValidationFailed(errors)
+    return values
+
+
+async def create_client(session: AsyncSession, account: Account, data: ClientInput) -> Client:
+    values = _clean(data, creating=True)
+    async with session.begin():
+        if values.get("tax_id"):
+            existing = await session.scalar(
+                select(Client.id).where(
+                    Client.account_id == account.id, Client.tax_id == values["tax_id"]
+                )
+            )
+            if existing is not None:
+                raise ValidationFailed.single(
+                    "tax_id", "a client with this tax id already exists", "duplicate"
+                )
+        client = Client(account_id=account.id, **values)
+        session.add(client)
+        await session.flush()
+    return client
+
+
+async def update_client(
+    session: AsyncSession, account: Account, ref: Ref, data: ClientInput
+) -> Client:
+    async with session.begin():
+        client = await fetch(session, Client, account, ref, entity="client", for_update=True)
+        values = _clean(data, creating=False, current_country=client.country)
+        if values.get("tax_id") and values["tax_id"] != client.tax_id:
+            clash = await session.scalar(
+                select(Client.id).where(
+                    Client.account_id == account.id,
+                    Client.tax_id == values["tax_id"],
+                    Client.id != client.id,
+                )
+            )
+            if clash is not None:
+                raise ValidationFailed.single(
+                    "tax_id", "another client has this tax id", "duplicate"
+                )
+        for name, value in values.items():
+            setattr(client, name, value)
+        await session.flush()
+    return client
+
+
+async def get_client(session: AsyncSession, account: Account, ref: Ref) -> Client:
+    async with session.begin():
+        return await fetch(session, Client, account, ref, entity="client")
+
+
+async def list_clients(
+    session: AsyncSession,
+    account: Account,
+    page: PageRequest,
+    *,
+    search: str | None = None,
+    tax_id: str | None = None,
+) -> Page[Client]:
+    conditions = [Client.account_id == account.id]
+    if search is not None:
+        term = search.strip()
+        if len(term) < 3:
+            raise ValidationFailed.single("search", "at least 3 characters", "too_short")
+        pattern = f"%{_escape_like(term.lower())}%"
+        conditions.append(
+            or_(
+                func.lower(Client.name).like(pattern, escape="\\"),
+                func.lower(Client.tax_id).like(pattern, escape="\\"),
+                func.lower(Client.email).like(pattern, escape="\\"),
+            )
+        )
+    if tax_id is not None:
+        conditions.append(Client.tax_id == tax_id.strip().upper().replace(" ", ""))
+    async with session.begin():
+        return await paginate(session, Client, conditions, page, orderable=ORDERABLE)
+
+
+ORDERABLE = {"id": Client.id, "name": Client.name, "created_at": Client.created_at}
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+async def find_or_create_client(
+    session: AsyncSession, account: Account, data: ClientInput
+) -> tuple[Client, bool]:
+    """Return the client with this tax id, creating it from ``data`` when there is none.
+
+    Race-safe: the insert is ``ON CONFLICT DO NOTHING`` against the (account, tax id) unique
+    index, so of any number of concurrent calls exactly one creates the row and the others
+    read it. Returns ``(client, created)``.
+    """
+    if not is_set(data.tax_id) or not data.tax_id:
+        raise ValidationFailed.single("tax_id", "is required to find or create", "required")
+    values = _clean(data, creating=True)
+    async with session.begin():
+        dialect = session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = (
+            insert(Client)
+            .values(account_id=account.id, **values)
+            .on_conflict_do_nothing(
+                index_elements=["account_id", "tax_id"],
+                index_where=Client.tax_id.is_not(None),
+            )
+            .returning(Client.id)
+        )
+        new_id = await session.scalar(statement)
+        client = await session.scalar(
+            select(Client)
+            .where(Client.account_id == account.id, Client.tax_id == values["tax_id"])
+            .execution_options(populate_existing=True)
+        )
+        assert client is not None
+    return client, new_id is not None

@@ -1,0 +1,137 @@
+"""Pagination for every list: offset pages (the /v1 dialect's page/per_page) and keyset
+cursors (GraphQL connections) over an index that leads with the account, so the millionth
+row costs what the first does."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import func, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+from invoicegraph.domain.errors import ValidationFailed
+
+MAX_PAGE_SIZE = 100
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    """``limit`` rows ordered by ``order_by`` (then id). Either ``offset``, or a keyset
+    cursor: ``after`` (rows following it) or ``before`` (rows preceding it)."""
+
+    limit: int = 25
+    offset: int = 0
+    order_by: str = "id"
+    descending: bool = True
+    after: str | None = None
+    before: str | None = None
+    with_total: bool = True
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.limit <= MAX_PAGE_SIZE:
+            raise ValidationFailed.single("limit", f"must be between 1 and {MAX_PAGE_SIZE}")
+        if self.offset < 0:
+            raise ValidationFailed.single("offset", "must not be negative")
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: list[T]
+    total: int | None
+    has_next: bool
+    has_previous: bool
+    cursors: list[str]
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    raw = json.dumps([_plain(v) for v in values], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, field: str) -> list[Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(values, list) or len(values) != 2:
+            raise ValueError
+        return values
+    except (ValueError, TypeError):
+        raise ValidationFailed.single(field, "is not a cursor of this list") from None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _revive(column: InstrumentedAttribute[Any], value: Any) -> Any:
+    python_type = column.type.python_type
+    if value is None:
+        return None
+    if python_type is dt.datetime:
+        return dt.datetime.fromisoformat(value)
+    if python_type is dt.date:
+        return dt.date.fromisoformat(value)
+    if python_type is Decimal:
+        return Decimal(value)
+    return value
+
+
+async def paginate(
+    session: AsyncSession,
+    model: Any,
+    conditions: Sequence[Any],
+    page: PageRequest,
+    *,
+    orderable: Mapping[str, InstrumentedAttribute[Any]],
+    options: Sequence[Any] = (),
+) -> Page[Any]:
+    column = orderable.get(page.order_by)
+    if column is None:
+        raise ValidationFailed.single(
+            "order", f"can order by {', '.join(sorted(orderable))}", "invalid_choice"
+        )
+    key = tuple_(column, model.id)
+    backwards = page.before is not None
+    descending = page.descending != backwards
+    statement = select(model).where(*conditions)
+    for cursor, field in ((page.after, "after"), (page.before, "before")):
+        if cursor is not None:
+            value, ident = decode_cursor(cursor, field)
+            anchor = tuple_(_revive(column, value), ident)
+            forward = field == "after"
+            statement = statement.where(
+                key < anchor if page.descending == forward else key > anchor
+            )
+    ordering = (column.desc(), model.id.desc()) if descending else (column.asc(), model.id.asc())
+    statement = statement.order_by(*ordering).limit(page.limit + 1).options(*options)
+    if page.after is None and page.before is None and page.offset:
+        statement = statement.offset(page.offset)
+    rows = list((await session.scalars(statement)).all())
+    more = len(rows) > page.limit
+    rows = rows[: page.limit]
+    if backwards:
+        rows.reverse()
+    total = None
+    if page.with_total:
+        total = await session.scalar(select(func.count()).select_from(model).where(*conditions))
+    name = column.key
+    cursors = [encode_cursor([getattr(row, name), row.id]) for row in rows]
+    return Page(
+        items=rows,
+        total=total,
+        has_next=more if not backwards else page.before is not None,
+        has_previous=(more if backwards else (page.after is not None or page.offset > 0)),
+        cursors=cursors,
+    )

@@ -1,0 +1,209 @@
+"""The tax catalogue. A rate never changes in place: a new rate is a new version, and lines
+issued earlier keep the version they were issued with."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from invoicegraph.db.models import Account, Tax, TaxVersion
+from invoicegraph.domain.errors import FieldError, NotFound, ValidationFailed
+from invoicegraph.domain.money import TAX_KINDS
+from invoicegraph.domain.validation import check_decimal, check_text
+from invoicegraph.services.pagination import Page, PageRequest, paginate
+from invoicegraph.services.refs import Ref, fetch
+from invoicegraph.services.unset import UNSET, Maybe, is_set
+
+QUALIFICATIONS = ("S1", "S2", "N1", "N2")
+EXEMPTIONS = ("E1", "E2", "E3", "E4", "E5", "E6")
+
+
+@dataclass(slots=True)
+class TaxInput:
+    kind: Maybe[str] = UNSET
+    name: Maybe[str] = UNSET
+    percentage: Maybe[Decimal] = UNSET
+    valid_from: Maybe[dt.date] = UNSET
+    qualification: Maybe[str] = UNSET
+    exemption_code: Maybe[str | None] = UNSET
+    is_default: Maybe[bool] = UNSET
+    active: Maybe[bool] = UNSET
+
+
+@dataclass(frozen=True, slots=True)
+class TaxWithRate:
+    tax: Tax
+    version: TaxVersion
+
+
+def _check_sign(kind: str, percentage: Decimal, errors: list[FieldError]) -> None:
+    if kind == "withholding" and percentage > 0:
+        errors.append(FieldError("percentage", "a withholding (IRPF) rate is negative"))
+    if kind in ("vat", "surcharge") and percentage < 0:
+        errors.append(FieldError("percentage", f"a {kind} rate is not negative"))
+
+
+def _check_codes(data: TaxInput, tax: Tax, errors: list[FieldError]) -> None:
+    if is_set(data.qualification):
+        if data.qualification not in QUALIFICATIONS:
+            errors.append(FieldError("qualification", f"one of {', '.join(QUALIFICATIONS)}"))
+        else:
+            tax.qualification = data.qualification
+    if is_set(data.exemption_code):
+        if data.exemption_code is not None and data.exemption_code not in EXEMPTIONS:
+            errors.append(FieldError("exemption_code", f"one of {', '.join(EXEMPTIONS)}"))
+        else:
+            tax.exemption_code = data.exemption_code
+
+
+async def create_tax(session: AsyncSession, account: Account, data: TaxInput) -> TaxWithRate:
+    errors: list[FieldError] = []
+    kind = data.kind if is_set(data.kind) else ""
+    if kind not in TAX_KINDS:
+        errors.append(FieldError("kind", f"must be one of {', '.join(TAX_KINDS)}", "required"))
+    name = check_text(data.name if is_set(data.name) else "", "name", 120, errors, required=True)
+    percentage = Decimal(0)
+    if is_set(data.percentage):
+        percentage = check_decimal(
+            data.percentage, "percentage", errors, places=4, low=-100, high=100
+        )
+        _check_sign(kind, percentage, errors)
+    else:
+        errors.append(FieldError("percentage", "is required", "required"))
+    tax = Tax(account_id=account.id, kind=kind, name=name)
+    _check_codes(data, tax, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    async with session.begin():
+        if is_set(data.is_default):
+            tax.is_default = data.is_default
+        session.add(tax)
+        await session.flush()
+        valid_from = data.valid_from if is_set(data.valid_from) else dt.date.today()
+        version = TaxVersion(
+            account_id=account.id, tax_id=tax.id, percentage=percentage, valid_from=valid_from
+        )
+        session.add(version)
+        await session.flush()
+        tax.current_version_id = version.id
+    return TaxWithRate(tax, version)
+
+
+async def update_tax(
+    session: AsyncSession, account: Account, ref: Ref, data: TaxInput
+) -> TaxWithRate:
+    """Rename or recode a tax; a new ``percentage`` adds a version (the old one stays for the
+    lines that used it)."""
+    errors: list[FieldError] = []
+    async with session.begin():
+        tax = await fetch(session, Tax, account, ref, entity="tax", for_update=True)
+        version = await _current_version(session, tax)
+        if is_set(data.kind) and data.kind != tax.kind:
+            errors.append(FieldError("kind", "cannot change; create another tax", "immutable"))
+        if is_set(data.name):
+            tax.name = check_text(data.name, "name", 120, errors, required=True)
+        _check_codes(data, tax, errors)
+        if is_set(data.percentage):
+            percentage = check_decimal(
+                data.percentage, "percentage", errors, places=4, low=-100, high=100
+            )
+            _check_sign(tax.kind, percentage, errors)
+            if not errors and percentage != version.percentage:
+                valid_from = data.valid_from if is_set(data.valid_from) else dt.date.today()
+                version = TaxVersion(
+                    account_id=account.id,
+                    tax_id=tax.id,
+                    percentage=percentage,
+                    valid_from=valid_from,
+                )
+                session.add(version)
+                await session.flush()
+                tax.current_version_id = version.id
+        if is_set(data.is_default):
+            tax.is_default = data.is_default
+        if is_set(data.active):
+            tax.active = data.active
+        if errors:
+            raise ValidationFailed(errors)
+        await session.flush()
+    return TaxWithRate(tax, version)
+
+
+async def _current_version(session: AsyncSession, tax: Tax) -> TaxVersion:
+    version = await session.scalar(
+        select(TaxVersion).where(
+            TaxVersion.account_id == tax.account_id, TaxVersion.id == tax.current_version_id
+        )
+    )
+    if version is None:
+        raise NotFound("tax version", tax.current_version_id)
+    return version
+
+
+async def get_tax(session: AsyncSession, account: Account, ref: Ref) -> TaxWithRate:
+    async with session.begin():
+        tax = await fetch(session, Tax, account, ref, entity="tax")
+        return TaxWithRate(tax, await _current_version(session, tax))
+
+
+async def list_taxes(
+    session: AsyncSession, account: Account, page: PageRequest, *, kind: str | None = None
+) -> Page[Tax]:
+    conditions = [Tax.account_id == account.id]
+    if kind is not None:
+        conditions.append(Tax.kind == kind)
+    async with session.begin():
+        return await paginate(
+            session, Tax, conditions, page, orderable={"id": Tax.id, "name": Tax.name}
+        )
+
+
+async def current_rates(
+    session: AsyncSession, account: Account, tax_ids: list[int]
+) -> dict[int, TaxWithRate]:
+    """The current version of each tax (one query), keyed by tax id."""
+    if not tax_ids:
+        return {}
+    rows = await session.execute(
+        select(Tax, TaxVersion)
+        .join(
+            TaxVersion,
+            (TaxVersion.account_id == Tax.account_id) & (TaxVersion.id == Tax.current_version_id),
+        )
+        .where(Tax.account_id == account.id, Tax.id.in_(tax_ids))
+    )
+    return {tax.id: TaxWithRate(tax, version) for tax, version in rows.tuples()}
+
+
+async def vat_by_rate(session: AsyncSession, account: Account, rate: Decimal) -> TaxWithRate | None:
+    """The active IVA tax of this rate (the /api dialect sends a bare ``vat_rate``)."""
+    rows = await session.execute(
+        select(Tax, TaxVersion)
+        .join(
+            TaxVersion,
+            (TaxVersion.account_id == Tax.account_id) & (TaxVersion.id == Tax.current_version_id),
+        )
+        .where(Tax.account_id == account.id, Tax.kind == "vat", Tax.active.is_(True))
+        .order_by(Tax.is_default.desc(), Tax.id)
+    )
+    for tax, version in rows.tuples():
+        if version.percentage == rate:
+            return TaxWithRate(tax, version)
+    return None
+
+
+async def default_vat_id(session: AsyncSession, account: Account) -> int:
+    async with session.begin():
+        tax_id = await session.scalar(
+            select(Tax.id)
+            .where(Tax.account_id == account.id, Tax.kind == "vat")
+            .order_by(Tax.is_default.desc(), Tax.id)
+            .limit(1)
+        )
+    if tax_id is None:
+        raise NotFound("default VAT tax")
+    return tax_id
