@@ -14,7 +14,7 @@ COPY pyproject.toml README.md ./
 COPY invoicegraph ./invoicegraph
 COPY frontend ./frontend
 COPY scripts ./scripts
-RUN pip install . && scripts/build_graphiql.sh
+RUN scripts/build_graphiql.sh && pip install . && rm -rf build/graphiql-frontend
 
 RUN useradd --create-home --uid 10001 invoicegraph
 USER invoicegraph

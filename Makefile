@@ -26,7 +26,7 @@ system-test:       ## plus what the tests need (PostgreSQL, Chromium, poppler)
 assets: install    ## GraphiQL, built from the npm registry (never a CDN)
 	scripts/build_graphiql.sh
 
-run: install system   ## demo data on the embedded SQLite, then serve
+run: install system assets   ## demo data on the embedded SQLite, then serve
 	@echo "Demo write key (send it as 'Authorization: Bearer <key>'):"
 	@$(VENV)/bin/invoicegraph demo
 	@echo "Serving on http://$(HOST):$(PORT)  (GraphiQL: http://$(HOST):$(PORT)/graphql)"
@@ -35,7 +35,7 @@ run: install system   ## demo data on the embedded SQLite, then serve
 serve: install
 	$(VENV)/bin/invoicegraph serve --host $(HOST) --port $(PORT)
 
-test: install system-test lint typecheck pytest   ## the whole suite, as CI runs it
+test: install system-test assets lint typecheck pytest   ## the whole suite, as CI runs it
 
 lint: install
 	$(VENV)/bin/ruff check invoicegraph tests scripts
@@ -51,4 +51,4 @@ bench: install system-test
 	$(PY) -m bench.run_all
 
 clean:
-	rm -rf $(VENV) invoicegraph.db* invoicegraph/static/graphiql frontend/node_modules artifacts vendor
+	rm -rf $(VENV) invoicegraph.db* invoicegraph/static/graphiql build artifacts vendor

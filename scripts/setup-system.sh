@@ -4,7 +4,7 @@
 #   test:    runtime plus PostgreSQL, Chromium (GraphiQL browser test) and poppler (pdftoppm)
 set -euo pipefail
 
-runtime=(fonts-dejavu-core libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0)
+runtime=(fonts-dejavu-core libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 nodejs)
 test_only=(postgresql chromium poppler-utils)
 
 wanted=("${runtime[@]}")
@@ -17,6 +17,9 @@ for package in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
     || missing+=("$package")
 done
+
+# Debian splits npm from nodejs (NodeSource bundles it): ask for it only when absent
+command -v npm >/dev/null || missing+=(npm)
 
 if ((${#missing[@]} == 0)); then
   exit 0
