@@ -47,6 +47,9 @@ typecheck: install
 pytest: install
 	$(VENV)/bin/pytest -n 2 --dist loadgroup
 
+schema: install   ## regenerate the committed GraphQL SDL
+	$(PY) -m invoicegraph.schema.export > schema.graphql
+
 bench: install system-test
 	$(PY) -m bench.run_all
 

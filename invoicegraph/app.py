@@ -11,10 +11,12 @@ from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
 from invoicegraph.db.engine import Database, create_database
 from invoicegraph.http_errors import install_error_handlers
+from invoicegraph.pdf.pool import configure_pool, shutdown_pool
+from invoicegraph.rest.ratelimit import RateLimiter
 from invoicegraph.settings import Settings, get_settings
 
 log = logging.getLogger("invoicegraph")
@@ -35,6 +37,29 @@ async def health(request: Request) -> Response:
     return JSONResponse({"status": "ok", "database": "ok"})
 
 
+def routes(settings: Settings) -> list[BaseRoute]:
+    from invoicegraph.rest import api, v1
+    from invoicegraph.rest.openapi import docs_page, openapi_json
+    from invoicegraph.schema import build_schema
+    from invoicegraph.schema.graphiql import GRAPHIQL_STATIC_PREFIX, graphiql_static_app
+    from invoicegraph.schema.view import InvoiceGraphQL
+
+    graphql = InvoiceGraphQL(
+        build_schema(introspection=settings.introspection_enabled),
+        graphql_ide="graphiql" if settings.graphiql_enabled else None,
+    )
+    return [
+        Route("/health", health, methods=["GET"]),
+        Route("/openapi.json", openapi_json, methods=["GET"]),
+        Route("/docs", docs_page, methods=["GET"]),
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
+        Mount(GRAPHIQL_STATIC_PREFIX, app=graphiql_static_app(), name="graphiql"),
+        Mount("/api", routes=api.routes()),
+        Mount("/v1", routes=v1.routes()),
+    ]
+
+
 def create_app(settings: Settings | None = None, database: Database | None = None) -> Starlette:
     """Build the app. Tests pass their own settings and database; uvicorn calls it bare."""
     settings = settings or get_settings()
@@ -45,14 +70,27 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # PDF workers start with the first render (warm from then on), not with every app
+        configure_pool(settings.pdf_workers)
+        stop = asyncio.Event()
+        worker: asyncio.Task[None] | None = None
+        if settings.verifactu_worker_in_serve:
+            from invoicegraph.services.verifactu.worker import run_worker
+
+            worker = asyncio.create_task(run_worker(db, settings, stop))
         try:
             yield
         finally:
+            stop.set()
+            if worker is not None:
+                await worker
+            shutdown_pool(wait=False)
             if owns_database:
                 await db.dispose()
 
-    app = Starlette(routes=[Route("/health", health, methods=["GET"])], lifespan=lifespan)
+    app = Starlette(routes=routes(settings), lifespan=lifespan)
     app.state.settings = settings
     app.state.database = db
+    app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
     install_error_handlers(app)
     return app

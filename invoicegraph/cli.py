@@ -11,6 +11,7 @@ from typing import Annotated, TypeVar
 
 import typer
 
+from invoicegraph.cli_verifactu import verifactu_app
 from invoicegraph.db.engine import Database, create_database
 from invoicegraph.db.migrate import migrate as run_migrations
 from invoicegraph.domain.errors import DomainError, ValidationFailed
@@ -29,6 +30,7 @@ accounts_app = typer.Typer(help="Manage accounts (issuing companies).", no_args_
 keys_app = typer.Typer(help="Manage API keys.", no_args_is_help=True)
 app.add_typer(accounts_app, name="accounts")
 app.add_typer(keys_app, name="keys")
+app.add_typer(verifactu_app, name="verifactu")
 
 
 def fail(message: str, code: int = 1) -> None:

@@ -30,6 +30,20 @@ class Settings(BaseSettings):
     verifactu_key_file: str | None = None
     verifactu_ca_file: str | None = None
     verifactu_worker_in_serve: bool = False
+    # where sandbox accounts' records go; None = the agency's test endpoint (live ones:
+    # ``verifactu_endpoint``, None = the agency's production endpoint)
+    verifactu_sandbox_endpoint: str | None = None
+    # the SistemaInformatico every record names: the producer answerable for the software's
+    # declaración responsable (no default: a made-up tax id would be a false statement)
+    verifactu_producer_name: str | None = None
+    verifactu_producer_nif: str | None = None
+    verifactu_installation_number: str = Field(default="1", min_length=1, max_length=100)
+    # the sending worker: records per submission, idle poll, HTTP timeout, retry backoff
+    verifactu_batch_size: int = Field(default=1000, ge=1, le=1000)
+    verifactu_poll_seconds: float = Field(default=5.0, gt=0)
+    verifactu_timeout_seconds: float = Field(default=60.0, gt=0)
+    verifactu_retry_base_seconds: float = Field(default=30.0, gt=0)
+    verifactu_retry_max_seconds: float = Field(default=3600.0, gt=0, le=3600)
     # documents
     pdf_workers: int = Field(default=2, ge=1, le=64)
 

@@ -5,7 +5,7 @@
 set -euo pipefail
 
 runtime=(fonts-dejavu-core libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 nodejs)
-test_only=(postgresql chromium poppler-utils)
+test_only=(postgresql chromium poppler-utils openssl)
 
 wanted=("${runtime[@]}")
 if [[ "${1:-runtime}" == "test" ]]; then

@@ -32,7 +32,8 @@ def normalise_tax_id(value: str, country: str | None = "ES", *, field: str = "ta
             return str(eu_vat.validate(candidate))
     except StdnumError as exc:
         kind = "NIF/NIE/CIF" if country == "ES" else "EU VAT number"
-        raise ValidationFailed.single(field, f"{raw!r} is not a valid {kind}: {exc}") from exc
+        shown = raw if len(raw) <= 40 else raw[:37] + "..."
+        raise ValidationFailed.single(field, f"{shown!r} is not a valid {kind}: {exc}") from exc
     if len(raw) > MAX_FOREIGN_ID_LENGTH:
         raise ValidationFailed.single(field, f"at most {MAX_FOREIGN_ID_LENGTH} characters")
     return raw.upper().replace(" ", "")

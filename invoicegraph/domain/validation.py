@@ -3,7 +3,8 @@ one request hears about all of its offending fields at once."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import datetime as dt
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from invoicegraph.domain.errors import FieldError
 
@@ -49,18 +50,31 @@ def check_decimal(
     if not number.is_finite():
         errors.append(FieldError(field, "must be a finite number", "invalid"))
         return Decimal(0)
-    exponent = number.as_tuple().exponent
-    if (
-        isinstance(exponent, int)
-        and -exponent > places
-        and number != number.quantize(Decimal(1).scaleb(-places))
-    ):
+    if abs(number) > maximum and low is None and high is None:
+        errors.append(FieldError(field, f"must be at most {maximum} in absolute value"))
+        return Decimal(0)
+    if (low is not None and number < low) or (high is not None and number > high):
+        bound = f"at least {low}" if low is not None and number < low else f"at most {high}"
+        errors.append(FieldError(field, f"must be {bound}", "out_of_range"))
+        return Decimal(0)
+    if abs(number) > maximum:
+        errors.append(FieldError(field, f"must be at most {maximum} in absolute value"))
+        return Decimal(0)
+    quantum = Decimal(1).scaleb(-places)
+    if number != number.quantize(quantum, rounding=ROUND_DOWN):
         errors.append(FieldError(field, f"at most {places} decimals", "invalid"))
         return Decimal(0)
-    if low is not None and number < low:
-        errors.append(FieldError(field, f"must be at least {low}", "out_of_range"))
-    elif high is not None and number > high:
-        errors.append(FieldError(field, f"must be at most {high}", "out_of_range"))
-    elif abs(number) > maximum:
-        errors.append(FieldError(field, f"must be at most {maximum} in absolute value"))
-    return number.quantize(Decimal(1).scaleb(-places)) if places <= 6 else number
+    return number.quantize(quantum)
+
+
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2999, 12, 31)
+
+
+def check_date(value: dt.date | None, field: str, errors: list[FieldError]) -> dt.date | None:
+    """Dates an invoice can sensibly carry; far-off ones would overflow date arithmetic."""
+    if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
+        errors.append(
+            FieldError(field, "must be between 1900-01-01 and 2999-12-31", "out_of_range")
+        )
+    return value

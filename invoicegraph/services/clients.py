@@ -6,6 +6,7 @@ from dataclasses import dataclass, fields
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from invoicegraph.db.models import Account, Client
@@ -43,8 +44,18 @@ class ClientInput:
     notes: Maybe[str | None] = UNSET
 
 
-def _clean(data: ClientInput, *, creating: bool, current_country: str = "ES") -> dict[str, object]:
-    """Validate every field at once so the caller hears about all offending fields."""
+def _clean(
+    data: ClientInput,
+    *,
+    creating: bool,
+    current_country: str = "ES",
+    current_tax_id: str | None = None,
+) -> dict[str, object]:
+    """Validate every field at once so the caller hears about all offending fields.
+
+    A tax id is checked against the client's country, so a new country re-checks the stored
+    tax id too: a Spanish NIF is no longer a valid id once the client is French.
+    """
     errors: list[FieldError] = []
     values: dict[str, object] = {}
     for f in fields(data):
@@ -58,20 +69,24 @@ def _clean(data: ClientInput, *, creating: bool, current_country: str = "ES") ->
                 errors.append(FieldError(f.name, f"at most {limit} characters", "too_long"))
                 continue
         values[f.name] = value if value != "" or f.name == "name" else None
-    if creating and not values.get("name"):
+    reported = {e.field for e in errors}
+    if creating and not values.get("name") and "name" not in reported:
         errors.append(FieldError("name", "is required", "required"))
     elif "name" in values and not values["name"]:
         errors.append(FieldError("name", "must not be empty", "required"))
     country = values.get("country", current_country)
-    if not isinstance(country, str) or len(country) != 2 or not country.isalpha():
+    country_ok = isinstance(country, str) and len(country) == 2 and country.isalpha()
+    if not isinstance(country, str) or not country_ok:
+        # a tax id cannot be checked against an unknown country: report the country alone
         errors.append(FieldError("country", "must be an ISO 3166-1 alpha-2 code such as ES"))
-        country = "ES"
     else:
         country = country.upper()
         if "country" in values:
             values["country"] = country
     tax_id = values.get("tax_id")
-    if isinstance(tax_id, str):
+    if "tax_id" not in values and "country" in values and current_tax_id is not None:
+        tax_id = current_tax_id
+    if isinstance(tax_id, str) and isinstance(country, str) and country_ok:
         try:
             values["tax_id"] = normalise_tax_id(tax_id, country)
         except ValidationFailed as exc:
@@ -81,47 +96,57 @@ def _clean(data: ClientInput, *, creating: bool, current_country: str = "ES") ->
     return values
 
 
+def _duplicate_tax_id() -> ValidationFailed:
+    return ValidationFailed.single("tax_id", "another client has this tax id", "duplicate")
+
+
 async def create_client(session: AsyncSession, account: Account, data: ClientInput) -> Client:
+    """Create a client. A tax id names one client per account; the unique index settles a
+    race that the read-before-insert cannot."""
     values = _clean(data, creating=True)
-    async with session.begin():
-        if values.get("tax_id"):
-            existing = await session.scalar(
-                select(Client.id).where(
-                    Client.account_id == account.id, Client.tax_id == values["tax_id"]
-                )
-            )
-            if existing is not None:
-                raise ValidationFailed.single(
-                    "tax_id", "a client with this tax id already exists", "duplicate"
-                )
-        client = Client(account_id=account.id, **values)
-        session.add(client)
-        await session.flush()
+    try:
+        async with session.begin():
+            if values.get("tax_id") and await _tax_id_taken(session, account, values["tax_id"]):
+                raise _duplicate_tax_id()
+            client = Client(account_id=account.id, **values)
+            session.add(client)
+            await session.flush()
+    except IntegrityError:
+        raise _duplicate_tax_id() from None
     return client
 
 
 async def update_client(
     session: AsyncSession, account: Account, ref: Ref, data: ClientInput
 ) -> Client:
-    async with session.begin():
-        client = await fetch(session, Client, account, ref, entity="client", for_update=True)
-        values = _clean(data, creating=False, current_country=client.country)
-        if values.get("tax_id") and values["tax_id"] != client.tax_id:
-            clash = await session.scalar(
-                select(Client.id).where(
-                    Client.account_id == account.id,
-                    Client.tax_id == values["tax_id"],
-                    Client.id != client.id,
-                )
+    """Change what ``data`` sends; ``UNSET`` keeps a field and ``None`` clears it."""
+    try:
+        async with session.begin():
+            client = await fetch(session, Client, account, ref, entity="client", for_update=True)
+            values = _clean(
+                data,
+                creating=False,
+                current_country=client.country,
+                current_tax_id=client.tax_id,
             )
-            if clash is not None:
-                raise ValidationFailed.single(
-                    "tax_id", "another client has this tax id", "duplicate"
-                )
-        for name, value in values.items():
-            setattr(client, name, value)
-        await session.flush()
+            tax_id = values.get("tax_id")
+            if tax_id and await _tax_id_taken(session, account, tax_id, besides=client.id):
+                raise _duplicate_tax_id()
+            for name, value in values.items():
+                setattr(client, name, value)
+            await session.flush()
+    except IntegrityError:
+        raise _duplicate_tax_id() from None
     return client
+
+
+async def _tax_id_taken(
+    session: AsyncSession, account: Account, tax_id: object, *, besides: int | None = None
+) -> bool:
+    statement = select(Client.id).where(Client.account_id == account.id, Client.tax_id == tax_id)
+    if besides is not None:
+        statement = statement.where(Client.id != besides)
+    return await session.scalar(statement.limit(1)) is not None
 
 
 async def get_client(session: AsyncSession, account: Account, ref: Ref) -> Client:
@@ -142,12 +167,12 @@ async def list_clients(
         term = search.strip()
         if len(term) < 3:
             raise ValidationFailed.single("search", "at least 3 characters", "too_short")
-        pattern = f"%{_escape_like(term.lower())}%"
+        term = term.lower()
         conditions.append(
             or_(
-                func.lower(Client.name).like(pattern, escape="\\"),
-                func.lower(Client.tax_id).like(pattern, escape="\\"),
-                func.lower(Client.email).like(pattern, escape="\\"),
+                func.lower(Client.name).contains(term, autoescape=True),
+                func.lower(Client.tax_id).contains(term, autoescape=True),
+                func.lower(Client.email).contains(term, autoescape=True),
             )
         )
     if tax_id is not None:
@@ -159,10 +184,6 @@ async def list_clients(
 ORDERABLE = {"id": Client.id, "name": Client.name, "created_at": Client.created_at}
 
 
-def _escape_like(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 async def find_or_create_client(
     session: AsyncSession, account: Account, data: ClientInput
 ) -> tuple[Client, bool]:
@@ -172,9 +193,16 @@ async def find_or_create_client(
     index, so of any number of concurrent calls exactly one creates the row and the others
     read it. Returns ``(client, created)``.
     """
-    if not is_set(data.tax_id) or not data.tax_id:
-        raise ValidationFailed.single("tax_id", "is required to find or create", "required")
-    values = _clean(data, creating=True)
+    missing = not is_set(data.tax_id) or not (data.tax_id or "").strip()
+    required = (
+        [FieldError("tax_id", "is required to find or create", "required")] if missing else []
+    )
+    try:
+        values = _clean(data, creating=True)
+    except ValidationFailed as exc:
+        raise ValidationFailed([*exc.fields, *required]) from None
+    if required:
+        raise ValidationFailed(required)
     async with session.begin():
         dialect = session.get_bind().dialect.name
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import BigInteger, func, literal, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -75,6 +75,10 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _or(value: Any, sentinel: Any) -> Any:
+    return sentinel if value is None else value
+
+
 def _revive(column: InstrumentedAttribute[Any], value: Any) -> Any:
     python_type = column.type.python_type
     if value is None:
@@ -86,6 +90,26 @@ def _revive(column: InstrumentedAttribute[Any], value: Any) -> Any:
     if python_type is Decimal:
         return Decimal(value)
     return value
+
+
+# What a NULL sorts as, so that ordering and keyset comparison agree on both databases (NULLs
+# come last when descending, first when ascending) and a cursor never compares with NULL.
+_NULL_SORTS_AS: dict[type, Any] = {
+    str: "",
+    dt.date: dt.date(1, 1, 1),
+    dt.datetime: dt.datetime(1, 1, 1, tzinfo=dt.UTC),
+    Decimal: Decimal("-999999999999"),
+    int: -(2**62),
+}
+
+
+def _sort_key(column: InstrumentedAttribute[Any]) -> tuple[Any, Any]:
+    """The expression to order by and the value a NULL stands for (None when not nullable)."""
+    nullable = bool(getattr(column.property.columns[0], "nullable", False))
+    if not nullable:
+        return column, None
+    sentinel = _NULL_SORTS_AS[column.type.python_type]
+    return func.coalesce(column, literal(sentinel, type_=column.type)), sentinel
 
 
 async def paginate(
@@ -102,19 +126,26 @@ async def paginate(
         raise ValidationFailed.single(
             "order", f"can order by {', '.join(sorted(orderable))}", "invalid_choice"
         )
-    key = tuple_(column, model.id)
+    sort_by, sentinel = _sort_key(column)
+    key = tuple_(sort_by, model.id)
     backwards = page.before is not None
     descending = page.descending != backwards
     statement = select(model).where(*conditions)
     for cursor, field in ((page.after, "after"), (page.before, "before")):
         if cursor is not None:
             value, ident = decode_cursor(cursor, field)
-            anchor = tuple_(_revive(column, value), ident)
+            try:
+                revived = _revive(column, value)
+                anchor = tuple_(
+                    literal(revived, type_=column.type), literal(int(ident), type_=BigInteger())
+                )
+            except (ValueError, TypeError, ArithmeticError):
+                raise ValidationFailed.single(field, "is not a cursor of this list") from None
             forward = field == "after"
             statement = statement.where(
                 key < anchor if page.descending == forward else key > anchor
             )
-    ordering = (column.desc(), model.id.desc()) if descending else (column.asc(), model.id.asc())
+    ordering = (sort_by.desc(), model.id.desc()) if descending else (sort_by.asc(), model.id.asc())
     statement = statement.order_by(*ordering).limit(page.limit + 1).options(*options)
     if page.after is None and page.before is None and page.offset:
         statement = statement.offset(page.offset)
@@ -127,7 +158,7 @@ async def paginate(
     if page.with_total:
         total = await session.scalar(select(func.count()).select_from(model).where(*conditions))
     name = column.key
-    cursors = [encode_cursor([getattr(row, name), row.id]) for row in rows]
+    cursors = [encode_cursor([_or(getattr(row, name), sentinel), row.id]) for row in rows]
     return Page(
         items=rows,
         total=total,

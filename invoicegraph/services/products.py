@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -23,24 +24,43 @@ class ProductInput:
     sku: Maybe[str | None] = UNSET
     price: Maybe[Decimal] = UNSET
     discount: Maybe[Decimal] = UNSET
-    tax_ids: Maybe[list[Ref]] = UNSET
+    tax_ids: Maybe[list[Ref] | None] = UNSET
     active: Maybe[bool] = UNSET
 
 
 async def _resolve_taxes(
     session: AsyncSession, account: Account, refs: list[Ref], errors: list[FieldError]
 ) -> list[int]:
+    """Catalogue ids of ``refs`` (integer ids or UUIDs, one query each kind), in order.
+
+    An unknown ref (or another account's) is named by its position; a tax listed twice is
+    refused, since a line would otherwise charge it twice.
+    """
+    ints = [r for r in refs if isinstance(r, int) and not isinstance(r, bool) and _in_range(r)]
+    uuids = [r for r in refs if isinstance(r, uuid.UUID)]
+    by_ref: dict[Ref, int] = {}
+    if ints:
+        statement = select(Tax.id).where(Tax.account_id == account.id, Tax.id.in_(ints))
+        by_ref.update((tax_id, tax_id) for tax_id in await session.scalars(statement))
+    if uuids:
+        rows = await session.execute(
+            select(Tax.uuid, Tax.id).where(Tax.account_id == account.id, Tax.uuid.in_(uuids))
+        )
+        by_ref.update({tax_uuid: tax_id for tax_uuid, tax_id in rows})
     ids: list[int] = []
     for index, ref in enumerate(refs):
-        column = Tax.id if isinstance(ref, int) else Tax.uuid
-        tax_id = await session.scalar(
-            select(Tax.id).where(Tax.account_id == account.id, column == ref)
-        )
+        tax_id = None if isinstance(ref, bool) else by_ref.get(ref)
         if tax_id is None:
             errors.append(FieldError(f"tax_ids.{index}", f"tax {ref} not found", "not_found"))
+        elif tax_id in ids:
+            errors.append(FieldError(f"tax_ids.{index}", "the tax is listed twice", "duplicate"))
         else:
             ids.append(tax_id)
     return ids
+
+
+def _in_range(ref: int) -> bool:
+    return 0 < ref < 2**63
 
 
 async def _apply(
@@ -66,11 +86,15 @@ async def _apply(
     elif creating:
         product.discount = Decimal("0")
     if is_set(data.tax_ids):
-        product.tax_ids = await _resolve_taxes(session, account, data.tax_ids, errors)
+        # null clears the list, like an empty one
+        product.tax_ids = await _resolve_taxes(session, account, data.tax_ids or [], errors)
     elif creating:
         product.tax_ids = []
     if is_set(data.active):
-        product.active = data.active
+        if isinstance(data.active, bool):
+            product.active = data.active
+        else:
+            errors.append(FieldError("active", "must be true or false"))
     if errors:
         raise ValidationFailed(errors)
 
@@ -103,10 +127,13 @@ async def list_products(
     session: AsyncSession, account: Account, page: PageRequest, *, search: str | None = None
 ) -> Page[Product]:
     conditions = [Product.account_id == account.id]
-    if search:
-        pattern = f"%{search.strip().lower()}%"
+    term = (search or "").strip().lower()
+    if term:
         conditions.append(
-            or_(func.lower(Product.name).like(pattern), func.lower(Product.sku).like(pattern))
+            or_(
+                func.lower(Product.name).contains(term, autoescape=True),
+                func.lower(Product.sku).contains(term, autoescape=True),
+            )
         )
     async with session.begin():
         return await paginate(

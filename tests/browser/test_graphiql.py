@@ -1,74 +1,55 @@
-"""GraphiQL works fully offline: served by us, talks only to our origin.
-
-A toy Strawberry app stands in for the real one: its ``whoami`` echoes the
-Authorization header, so seeing the pasted key in the result pane proves the
-headers editor's value reaches the server. The app hooks the self-hosted page
-exactly as invoicegraph.schema.graphiql's docstring tells the real app to.
-"""
+"""GraphiQL works fully offline against the real app: served by us, talks only to our
+origin, and a key pasted into the headers editor authenticates the query."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+import asyncio
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
-import strawberry
 from playwright.async_api import Locator, Page, expect
 from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
-from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.routing import Mount
 from starlette.types import ASGIApp
-from strawberry.asgi import GraphQL
 
+from invoicegraph.app import create_app
+from invoicegraph.db.engine import create_database
+from invoicegraph.db.migrate import migrate
 from invoicegraph.schema.graphiql import (
     GRAPHIQL_STATIC_PREFIX,
-    graphiql_static_app,
     render_graphiql_page,
 )
+from invoicegraph.services.accounts import create_account
+from invoicegraph.services.api_keys import create_key
+from invoicegraph.settings import Settings
 
 ARTIFACTS_DIR = Path(__file__).resolve().parents[2] / "artifacts"
-API_KEY = "ig_test_4f2c9a7e1b"
 UI_TIMEOUT_MS = 15_000
+KEYS: dict[str, str] = {}
 
 
-@strawberry.type
-class Query:
-    @strawberry.field
-    def whoami(self, info: strawberry.Info) -> str | None:
-        """Echo the Authorization header of this HTTP request."""
-        request: Request = info.context["request"]
-        return request.headers.get("authorization")
-
-
-@strawberry.type
-class Subscription:
-    @strawberry.subscription
-    async def whoami_live(self, info: strawberry.Info) -> AsyncGenerator[str | None, None]:
-        """Echo the Authorization the IDE sent in the WebSocket connection_init."""
-        params = info.context.get("connection_params") or {}
-        yield params.get("Authorization") if isinstance(params, dict) else None
-
-
-class ToyGraphQL(GraphQL):
-    """Serves the self-hosted GraphiQL instead of Strawberry's CDN page."""
-
-    async def render_graphql_ide(self, request: Request) -> Response:
-        return HTMLResponse(render_graphiql_page(endpoint=request.url.path))
+async def _prepare(url: str) -> str:
+    database = create_database(url)
+    try:
+        await migrate(database)
+        async with database.sessions() as session:
+            account = await create_account(
+                session, name="Navegador S.L.", tax_id="B12345674", plan="professional"
+            )
+        async with database.sessions() as session:
+            return (await create_key(session, account, access="read")).text
+    finally:
+        await database.dispose()
 
 
 @pytest.fixture(scope="module")
-def live_server_app() -> ASGIApp:
-    graphql_app = ToyGraphQL(strawberry.Schema(query=Query, subscription=Subscription))
-    return Starlette(
-        routes=[
-            Route("/graphql", graphql_app),
-            WebSocketRoute("/graphql", graphql_app),
-            Mount(GRAPHIQL_STATIC_PREFIX, app=graphiql_static_app(), name="graphiql"),
-        ]
-    )
+def live_server_app(tmp_path_factory: pytest.TempPathFactory) -> ASGIApp:
+    """The real application on its own SQLite file (it runs in the server's thread)."""
+    url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('browser') / 'app.db'}"
+    KEYS["read"] = asyncio.run(_prepare(url))
+    return create_app(Settings(database_url=url))
 
 
 def _foreign(urls: list[str], base_url: str) -> list[str]:
@@ -129,25 +110,22 @@ async def test_graphiql_offline_headers_reach_server(
     await headers.click()
     for key in ("Control+Home", "ArrowDown", "End", "ArrowLeft"):
         await page.keyboard.press(key)
-    await page.keyboard.type(API_KEY)
-    await expect(headers).to_contain_text(f'"Bearer {API_KEY}"')
+    await page.keyboard.insert_text(KEYS["read"])
+    await expect(headers).to_contain_text(f'"Bearer {KEYS["read"]}"')
 
-    result = await _run_query(page, "{ whoami }")
-    await expect(result).to_contain_text(f'"whoami": "Bearer {API_KEY}"', timeout=UI_TIMEOUT_MS)
+    result = await _run_query(page, "{ account { name taxId } }")
+    await expect(result).to_contain_text('"name": "Navegador S.L."', timeout=UI_TIMEOUT_MS)
 
     ARTIFACTS_DIR.mkdir(exist_ok=True)
     await page.screenshot(path=str(ARTIFACTS_DIR / "graphiql.png"))
 
-    # Subscriptions ride graphql-transport-ws on the same path (ws://, same
-    # host:port), with the headers editor's JSON as connection_init payload.
-    result = await _run_query(page, "subscription { whoamiLive }")
-    await expect(result).to_contain_text(f'"whoamiLive": "Bearer {API_KEY}"', timeout=UI_TIMEOUT_MS)
-    assert f"ws://{urlsplit(live_server).netloc}/graphql" in page_requests
-
-    # shouldPersistHeaders: the key survives a reload.
+    # shouldPersistHeaders: the key survives a reload (once GraphiQL's debounced save ran).
+    await page.wait_for_function(
+        "key => (localStorage.getItem('graphiql:headers') || '').includes(key)", arg=KEYS["read"]
+    )
     await page.reload(wait_until="networkidle")
     await expect(_headers_editor(page)).to_contain_text(
-        f'"Bearer {API_KEY}"', timeout=UI_TIMEOUT_MS
+        f'"Bearer {KEYS["read"]}"', timeout=UI_TIMEOUT_MS
     )
 
     assert f"{live_server}{GRAPHIQL_STATIC_PREFIX}/graphiql.js?v=" in " ".join(page_requests)

@@ -104,6 +104,7 @@ class Invoice(TenantRow, PartySnapshot, DocumentTotals, PrintSettings, Base):
     payed_at: Mapped[dt.date | None] = mapped_column(Date)
     issued_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     annulled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    annulment_reason: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     lines: Mapped[list[InvoiceLine]] = relationship(
@@ -111,6 +112,7 @@ class Invoice(TenantRow, PartySnapshot, DocumentTotals, PrintSettings, Base):
         order_by="InvoiceLine.position",
         cascade="all, delete-orphan",
         passive_deletes=True,
+        lazy="raise_on_sql",
     )
 
     __table_args__ = (
@@ -164,6 +166,7 @@ class InvoiceLine(TenantRow, Base):
         order_by="InvoiceLineTax.position",
         cascade="all, delete-orphan",
         passive_deletes=True,
+        lazy="raise_on_sql",
     )
 
     __table_args__ = (

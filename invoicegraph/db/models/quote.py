@@ -42,6 +42,7 @@ class Quote(TenantRow, DocumentTotals, PrintSettings, Base):
         order_by="QuoteLine.position",
         cascade="all, delete-orphan",
         passive_deletes=True,
+        lazy="raise_on_sql",
     )
 
     __table_args__ = (
@@ -79,6 +80,7 @@ class QuoteLine(TenantRow, Base):
         order_by="QuoteLineTax.position",
         cascade="all, delete-orphan",
         passive_deletes=True,
+        lazy="raise_on_sql",
     )
 
     __table_args__ = (

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -101,4 +102,11 @@ class VerifactuSubmission(TenantRow, Base):
             "next_attempt_at",
         ),
         Index("ix_verifactu_submissions_account_id_invoice_id", "account_id", "invoice_id"),
+        Index(
+            "ix_verifactu_submissions_account_id_due",
+            "account_id",
+            "next_attempt_at",
+            postgresql_where=text("status IN ('pending', 'sending')"),
+            sqlite_where=text("status IN ('pending', 'sending')"),
+        ),
     )

@@ -1,0 +1,87 @@
+"""Run every benchmark and write ``bench/RESULTS.md`` (``make bench``; under 10 minutes on the
+2-core machine). Each benchmark measures its own baseline in the same run and prints the ratio,
+so the table can be compared across machines even though its absolute figures cannot.
+
+    .venv/bin/python -m bench.run_all [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench import common, graphql_page, issue_throughput, rest_page
+
+RESULTS = Path(__file__).with_name("RESULTS.md")
+PDF_BENCH = Path(__file__).with_name("pdf.py")
+PDF_TIMEOUT_SECONDS = 300
+
+
+def pdf_section(runs: int) -> common.Section:
+    """``bench/pdf.py`` in its own process, when it is there."""
+    title = "pdf — invoice rendering against plain weasyprint (bench/pdf.py)"
+    if not PDF_BENCH.exists():
+        return common.Section(title, ["not available: bench/pdf.py is not there yet"])
+    try:
+        done = subprocess.run(
+            [sys.executable, str(PDF_BENCH), "--runs", str(runs)],
+            capture_output=True,
+            text=True,
+            timeout=PDF_TIMEOUT_SECONDS,
+            cwd=common.REPO,
+            env={**os.environ, "PYTHONPATH": str(common.REPO)},
+        )
+    except subprocess.TimeoutExpired:
+        return common.Section(title, [f"did not finish within {PDF_TIMEOUT_SECONDS} s"])
+    output = (done.stdout or "").strip()
+    if done.returncode != 0:
+        output += f"\n(exit {done.returncode})\n" + (done.stderr or "")[-2000:]
+    return common.Section(title, ["```", output, "```"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true", help="shorter rounds (a smoke run)")
+    args = parser.parse_args()
+    seconds, rounds = (1.0, 2) if args.quick else (2.0, 3)
+    started = time.perf_counter()
+    machine = common.machine_line()
+    print(f"cores: {machine}", flush=True)
+    sections: list[common.Section] = []
+
+    async def go() -> None:
+        sections.append(await graphql_page.measure(seconds, rounds))
+        print(sections[-1].text(), flush=True)
+        sections.append(await rest_page.measure(seconds, rounds))
+        print(sections[-1].text(), flush=True)
+        sections.append(await issue_throughput.measure(2 * seconds))
+        print(sections[-1].text(), flush=True)
+
+    common.run(go)
+    with common.stage("pdf"):
+        sections.append(pdf_section(runs=10 if args.quick else 20))
+    print(sections[-1].text(), flush=True)
+    minutes = (time.perf_counter() - started) / 60
+    header = [
+        "# Benchmark results",
+        "",
+        f"Measured {dt.date.today().isoformat()} with `make bench` ({minutes:.1f} min) on "
+        f"{machine}.",
+        "",
+        "The machine is shared (other test suites ran on it), so absolute figures are noisy; "
+        "every benchmark measures its baseline in the same run, alternating with the app, and "
+        "the ratios are what to compare. Peak RSS is each uvicorn worker's VmHWM over the load "
+        "(reset before it).",
+        "",
+    ]
+    RESULTS.write_text("\n".join(header + [section.text() for section in sections]))
+    print(f"wrote {RESULTS} in {minutes:.1f} min")
+
+
+if __name__ == "__main__":
+    main()

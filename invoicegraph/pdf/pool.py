@@ -1,0 +1,116 @@
+"""Rendering PDFs off the event loop, in a pool of warm worker processes.
+
+Laying out a PDF is ~0.1 s of pure-Python CPU work that holds the GIL, so a thread would still
+stall the server: the work goes to a ``ProcessPoolExecutor``. The pool is module-level and created
+lazily (or eagerly by :func:`start_pool` in the app's lifespan); its workers are *spawned*, not
+forked, because forking a process that runs an event loop and database drivers' threads is
+unsafe, and each worker warms itself up on start (imports weasyprint, loads fonts, parses the
+stylesheets, renders a sample) so that no request pays for a cold worker.
+
+This module does not import weasyprint: the server process only pickles ``InvoiceDocument``s
+across and gets bytes back. As with any spawned pool, a script that renders through it must keep
+its top-level code under ``if __name__ == "__main__":`` (uvicorn and pytest already do).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from invoicegraph.pdf.document import InvoiceDocument
+
+_lock = threading.Lock()
+_pool: ProcessPoolExecutor | None = None
+_pool_size: int = max(1, os.cpu_count() or 1)
+
+
+def _warm_worker() -> None:
+    """Pool initializer: run once in each new worker before it takes any job."""
+    from invoicegraph.pdf.typeset import warm_up
+
+    warm_up()
+
+
+def _render_in_worker(document: InvoiceDocument, variant: str | None) -> bytes:
+    from invoicegraph.pdf.typeset import render_document
+
+    return render_document(document, variant)
+
+
+def _worker_pid() -> int:
+    return os.getpid()
+
+
+def configure_pool(workers: int) -> None:
+    """Set how many worker processes the pool has; takes effect when the pool is next created."""
+    global _pool_size
+    if workers < 1:
+        raise ValueError("the PDF pool needs at least one worker")
+    _pool_size = workers
+
+
+def pool_size() -> int:
+    """How many worker processes the pool has (or will have once created)."""
+    return _pool_size
+
+
+def _get_pool() -> ProcessPoolExecutor:
+    global _pool
+    with _lock:
+        if _pool is None:
+            _pool = ProcessPoolExecutor(
+                max_workers=_pool_size,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_warm_worker,
+            )
+        return _pool
+
+
+def _discard_pool(broken: ProcessPoolExecutor) -> None:
+    """Forget a pool whose worker died, so the next call builds a new one."""
+    global _pool
+    with _lock:
+        if _pool is broken:
+            _pool = None
+    broken.shutdown(wait=False, cancel_futures=True)
+
+
+async def start_pool(workers: int | None = None) -> None:
+    """Create the pool and wait until every worker is up and warm (for the app's lifespan).
+
+    Submitting one job per worker at once makes the executor spawn them all; each runs the
+    warm-up initializer before its job, so when this returns the first render is a warm one.
+    """
+    if workers is not None:
+        configure_pool(workers)
+    pool = _get_pool()
+    loop = asyncio.get_running_loop()
+    await asyncio.gather(*(loop.run_in_executor(pool, _worker_pid) for _ in range(_pool_size)))
+
+
+async def render_pdf(document: InvoiceDocument, *, variant: str | None = None) -> bytes:
+    """Render ``document`` to PDF bytes in a worker process, without blocking the event loop.
+
+    ``variant`` is weasyprint's ``pdf_variant`` (``"pdf/a-3b"`` for Factur-X). If a worker died
+    (killed, out of memory) the pool is rebuilt and the render tried once more.
+    """
+    loop = asyncio.get_running_loop()
+    pool = _get_pool()
+    try:
+        return await loop.run_in_executor(pool, _render_in_worker, document, variant)
+    except BrokenProcessPool:
+        _discard_pool(pool)
+    return await loop.run_in_executor(_get_pool(), _render_in_worker, document, variant)
+
+
+def shutdown_pool(*, wait: bool = True) -> None:
+    """Stop the worker processes (for the app's lifespan shutdown); a later render restarts."""
+    global _pool
+    with _lock:
+        pool, _pool = _pool, None
+    if pool is not None:
+        pool.shutdown(wait=wait, cancel_futures=True)

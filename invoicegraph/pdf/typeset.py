@@ -1,0 +1,198 @@
+"""InvoiceDocument → HTML → PDF with weasyprint, synchronously, in whichever process calls it.
+
+This is CPU work: the app never calls it on the event loop but through
+:func:`invoicegraph.pdf.render.render_pdf`, which runs it in a worker process. Everything costly and
+reusable is built once per process and kept: the Jinja environment (compiled templates), the
+fontconfig configuration, and the parsed stylesheets (parsing the templates' CSS takes longer
+than laying out a one-page invoice). :func:`warm_up` builds them and renders a sample of each
+template so that fonts and glyph caches are loaded before the first real request.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from jinja2 import BaseLoader, Environment, FileSystemLoader, StrictUndefined
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from invoicegraph.pdf.document import InvoiceDocument
+from invoicegraph.pdf.fetcher import ASSETS_BASE_URL, ASSETS_DIR, BundledAssetsFetcher
+from invoicegraph.pdf.labels import labels_for
+from invoicegraph.pdf.layouts import INVOICE_TEMPLATES, InvoiceTemplate
+from invoicegraph.pdf.view import InvoiceView, build_view
+
+TEMPLATES_DIR = ASSETS_DIR.parent / "templates"
+CSS_DIR = ASSETS_DIR / "css"
+
+#: Whitespace between two tags, or between a tag and a Jinja statement (never around ``{{ }}``).
+_BETWEEN_TAGS = re.compile(r"(>|%\})\s+(?=<|\{%)")
+
+
+class _CompactLoader(FileSystemLoader):
+    """Loads templates with the whitespace between tags removed.
+
+    Indentation between table tags would otherwise become text nodes that weasyprint turns into
+    boxes and then discards. Only template source is compacted, never rendered values, so a
+    template that needs a space between two tags writes it inside one of them.
+    """
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        return _BETWEEN_TAGS.sub(r"\1", source), filename, uptodate
+
+
+def css_string(value: str) -> str:
+    """``value`` as a quoted CSS string.
+
+    Backslash and quote are escaped for CSS, ``<`` is written as a CSS escape so the text could
+    never close a ``<style>`` element, and line breaks become CSS newlines.
+    """
+    escaped = (
+        value.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("<", "\\3c ")
+        .replace("\n", "\\a ")
+        .replace("\r", "")
+    )
+    return f'"{escaped}"'
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    loader: BaseLoader = _CompactLoader(TEMPLATES_DIR)
+    return Environment(
+        loader=loader,
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+
+
+def render_view(view: InvoiceView) -> str:
+    """The HTML of an already built view."""
+    template = _environment().get_template(f"{view.template.name}.html.j2")
+    return template.render(view=view)
+
+
+def render_html(document: InvoiceDocument) -> str:
+    """The invoice's HTML as weasyprint lays it out (its stylesheets are applied separately)."""
+    return render_view(build_view(document))
+
+
+@dataclass(frozen=True, slots=True)
+class _Typesetter:
+    """What weasyprint reuses between documents in one process."""
+
+    font_config: FontConfiguration
+    fetcher: BundledAssetsFetcher
+    stylesheets: dict[int, tuple[CSS, ...]]
+
+    def parse(self, css: str) -> CSS:
+        return CSS(
+            string=css,
+            base_url=ASSETS_BASE_URL,
+            url_fetcher=self.fetcher,
+            font_config=self.font_config,
+        )
+
+
+_typesetter_lock = threading.Lock()
+_typesetter: _Typesetter | None = None
+#: One layout at a time per process: the font configuration and caches are shared state, and a
+#: pool worker takes one job at a time anyway; this only matters to callers that use threads.
+_layout_lock = threading.Lock()
+
+
+def _template_css(template: InvoiceTemplate) -> tuple[str, ...]:
+    files = (CSS_DIR / "common.css", CSS_DIR / f"{template.name}.css")
+    return tuple(path.read_text(encoding="utf-8") for path in files)
+
+
+def _get_typesetter() -> _Typesetter:
+    global _typesetter
+    if _typesetter is None:
+        with _typesetter_lock:
+            if _typesetter is None:
+                typesetter = _Typesetter(FontConfiguration(), BundledAssetsFetcher(), {})
+                for template in INVOICE_TEMPLATES:
+                    typesetter.stylesheets[template.id] = tuple(
+                        typesetter.parse(css) for css in _template_css(template)
+                    )
+                _typesetter = typesetter
+    return _typesetter
+
+
+@lru_cache(maxsize=64)
+def _accent_stylesheet(accent: str) -> CSS:
+    """The accent rules in ``accent`` (a validated ``#rrggbb``), parsed once per colour."""
+    css = (CSS_DIR / "accent.css").read_text(encoding="utf-8").replace("ACCENT", accent)
+    return _get_typesetter().parse(css)
+
+
+@lru_cache(maxsize=8)
+def _page_counter_stylesheet(lang: str) -> CSS:
+    """The footer's "page X of Y" in ``lang``, parsed once per language."""
+    before, _, rest = labels_for(lang).page_of.partition("{page}")
+    between, _, after = rest.partition("{pages}")
+    content = (
+        f"{css_string(before)} counter(page) {css_string(between)} "
+        f"counter(pages) {css_string(after)}"
+    )
+    return _get_typesetter().parse(f"@page {{ @bottom-right {{ content: {content}; }} }}")
+
+
+def stylesheets_for(view: InvoiceView) -> tuple[CSS, ...]:
+    """The parsed stylesheets ``view`` is laid out with: its template's, its accent, its footer."""
+    return (
+        *_get_typesetter().stylesheets[view.template.id],
+        _accent_stylesheet(view.accent),
+        _page_counter_stylesheet(view.lang),
+    )
+
+
+def html_to_pdf(
+    html: str, *, stylesheets: tuple[CSS, ...] = (), variant: str | None = None
+) -> bytes:
+    """Lay out ``html`` with the safe fetcher and the process's fonts: the one weasyprint call.
+
+    Every resource the document names goes through :class:`BundledAssetsFetcher`, so this is
+    safe for HTML that contains client-supplied text.
+    """
+    typesetter = _get_typesetter()
+    with _layout_lock:
+        document = HTML(string=html, base_url=ASSETS_BASE_URL, url_fetcher=typesetter.fetcher)
+        pdf: bytes = document.write_pdf(
+            stylesheets=list(stylesheets),
+            font_config=typesetter.font_config,
+            pdf_variant=variant,
+        )
+    return pdf
+
+
+def render_document(document: InvoiceDocument, variant: str | None = None) -> bytes:
+    """Render ``document`` to PDF bytes in this process (``variant``: weasyprint's
+    ``pdf_variant``, e.g. ``"pdf/a-3b"``; ``None`` for a plain PDF)."""
+    view = build_view(document)
+    return html_to_pdf(render_view(view), stylesheets=stylesheets_for(view), variant=variant)
+
+
+def warm_up() -> None:
+    """Build the reusable state and render a sample of each template, and prepare each language
+    (Babel's locale data, the footer sheet), so the first real invoice finds everything loaded."""
+    from invoicegraph.pdf.labels import LANGUAGES
+    from invoicegraph.pdf.sample import sample_document
+
+    for template in INVOICE_TEMPLATES:
+        render_document(sample_document(template_id=template.id))
+    for lang in LANGUAGES:
+        render_view(build_view(sample_document(lang=lang)))
+        _page_counter_stylesheet(lang)

@@ -1,0 +1,300 @@
+"""The Query root: every read of the API, scoped to the caller's account."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from graphql import FieldNode
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from invoicegraph.db import models
+from invoicegraph.domain.errors import NotFound
+from invoicegraph.resolvers.common import admin, arg_ref, caller, lookup, query
+from invoicegraph.resolvers.prefetch import prefetch_clients, prefetch_lines
+from invoicegraph.resolvers.selection import selected_below_nodes
+from invoicegraph.schema.catalog_types import (
+    Account,
+    ApiKey,
+    Client,
+    DueDateTerm,
+    PaymentMethod,
+    Product,
+    Quote,
+    Series,
+    Tax,
+    TaxView,
+)
+from invoicegraph.schema.connection import Connection, page_request, to_connection
+from invoicegraph.schema.context import Info
+from invoicegraph.schema.inputs import InvoiceFilterInput, InvoiceOrder, QuoteFilterInput
+from invoicegraph.schema.invoice_types import Invoice
+from invoicegraph.schema.node import Node, from_global_id
+from invoicegraph.services import api_keys, catalog, clients, products, quotes, taxes
+from invoicegraph.services.invoices import InvoiceFilter, get_invoice, list_invoices
+from invoicegraph.services.invoices.loading import load_invoice
+from invoicegraph.services.pagination import Page, PageRequest
+
+# what ``taxBreakdown`` reads of each line tax
+BREAKDOWN_FIELDS = frozenset({"kind", "name", "percentage", "base", "total"})
+
+
+def _selected(info: Info, *path: str) -> bool:
+    """Whether the query selects ``path`` below the current field (e.g. edges.node.lines)."""
+    nodes: list[Any] = list(info.selected_fields)
+    for name in path:
+        found: list[Any] = []
+        for node in nodes:
+            for selection in getattr(node, "selections", []) or []:
+                if getattr(selection, "name", None) == name:
+                    found.append(selection)
+                elif not isinstance(selection, FieldNode) and hasattr(selection, "selections"):
+                    found.extend(
+                        s for s in selection.selections if getattr(s, "name", None) == name
+                    )
+        if not found:
+            return False
+        nodes = found
+    return True
+
+
+async def _fetch_node(session: AsyncSession, account: models.Account, kind: str, ref: Any) -> Any:
+    if kind == "Invoice":
+        return await load_invoice(session, account, ref)
+    if kind == "Tax":
+        rate = await taxes.get_tax(session, account, ref)
+        return TaxView(rate.tax, rate.version)
+    getters = {
+        "Client": clients.get_client,
+        "Product": products.get_product,
+        "Quote": quotes.get_quote,
+        "Series": catalog.get_series,
+        "PaymentMethod": catalog.get_payment_method,
+        "DueDateTerm": catalog.get_due_date_term,
+    }
+    getter = getters.get(kind)
+    if getter is None:
+        raise NotFound(kind, ref)
+    return await getter(session, account, ref)
+
+
+LIST_PAGE = PageRequest(limit=100, descending=False, with_total=False)
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Any object by its global id.")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        auth = caller(info)
+        decoded = from_global_id(str(id))
+        if decoded is None:
+            return None
+        kind, ref = decoded
+        if kind == "Account":
+            return auth.account if auth.account.uuid == ref else None  # type: ignore[return-value]
+        try:
+            async with info.context.database.sessions() as session:
+                return await _fetch_node(session, auth.account, kind, ref)  # type: ignore[no-any-return]
+        except NotFound:
+            return None
+
+    @strawberry.field(description="An invoice by global id, UUID or integer id.")
+    async def invoice(self, info: Info, id: strawberry.ID) -> Invoice | None:
+        ref = arg_ref(id, "id", "Invoice")
+        return await lookup(info, lambda s, a: get_invoice(s, a, ref))  # type: ignore[return-value]
+
+    @strawberry.field
+    async def invoices(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: InvoiceFilterInput | None = None,
+        order: InvoiceOrder | None = None,
+    ) -> Connection[Invoice]:
+        order = order or InvoiceOrder()
+        request, flipped = page_request(
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            order_by=order.field.value,
+            descending=order.direction.value == "desc",
+            with_total=_selected(info, "totalCount"),
+        )
+        flt = filter or InvoiceFilterInput()
+        service_filter = InvoiceFilter(
+            kind={"proforma": "draft"}.get(flt.kind.value, flt.kind.value) if flt.kind else None,
+            status=flt.status.value if flt.status else None,
+            client=arg_ref(flt.client_id, "filter.clientId", "Client") if flt.client_id else None,
+            series=arg_ref(flt.series_id, "filter.seriesId", "Series") if flt.series_id else None,
+            rectifies=arg_ref(flt.rectifies_id, "filter.rectifiesId", "Invoice")
+            if flt.rectifies_id
+            else None,
+            date_from=flt.date_from,
+            date_to=flt.date_to,
+            unpaid=flt.unpaid,
+            external_reference=flt.external_reference,
+            search=flt.search,
+        )
+        line_fields = selected_below_nodes(info, "lines")
+        tax_fields = selected_below_nodes(info, "lines", "taxes")
+        if selected_below_nodes(info, "taxBreakdown") is not None:
+            line_fields = (line_fields or set()) | {"taxes"}
+            tax_fields = (tax_fields or set()) | BREAKDOWN_FIELDS
+        with_clients = selected_below_nodes(info, "client") is not None
+        loaders = info.context.loaders
+
+        async def work(session: AsyncSession, account: models.Account) -> Page[models.Invoice]:
+            page = await list_invoices(session, account, request, service_filter)
+            if page.items and (line_fields is not None or with_clients):
+                async with session.begin():
+                    if line_fields is not None:
+                        await prefetch_lines(
+                            session,
+                            account,
+                            loaders,
+                            page.items,
+                            line_fields=line_fields,
+                            tax_fields=tax_fields,
+                        )
+                    if with_clients:
+                        await prefetch_clients(session, account, loaders, page.items)
+            return page
+
+        return to_connection(await query(info, work), flipped)
+
+    @strawberry.field
+    async def client(self, info: Info, id: strawberry.ID) -> Client | None:
+        ref = arg_ref(id, "id", "Client")
+        return await lookup(info, lambda s, a: clients.get_client(s, a, ref))  # type: ignore[return-value]
+
+    @strawberry.field
+    async def clients(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        search: str | None = None,
+        tax_id: str | None = None,
+    ) -> Connection[Client]:
+        request, flipped = page_request(
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            with_total=_selected(info, "totalCount"),
+        )
+        page = await query(
+            info, lambda s, a: clients.list_clients(s, a, request, search=search, tax_id=tax_id)
+        )
+        return to_connection(page, flipped)
+
+    @strawberry.field
+    async def quote(self, info: Info, id: strawberry.ID) -> Quote | None:
+        ref = arg_ref(id, "id", "Quote")
+        return await lookup(info, lambda s, a: quotes.get_quote(s, a, ref))  # type: ignore[return-value]
+
+    @strawberry.field
+    async def quotes(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: QuoteFilterInput | None = None,
+    ) -> Connection[Quote]:
+        request, flipped = page_request(
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            with_total=_selected(info, "totalCount"),
+        )
+        flt = filter or QuoteFilterInput()
+        client_ref = arg_ref(flt.client_id, "filter.clientId", "Client") if flt.client_id else None
+        with_lines = _selected(info, "edges", "node", "lines") or _selected(info, "nodes", "lines")
+        page = await query(
+            info,
+            lambda s, a: quotes.list_quotes(
+                s,
+                a,
+                request,
+                external_reference=flt.external_reference,
+                status=flt.status,
+                client=client_ref,
+                with_lines=with_lines,
+            ),
+        )
+        return to_connection(page, flipped)
+
+    @strawberry.field
+    async def products(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        search: str | None = None,
+    ) -> Connection[Product]:
+        request, flipped = page_request(
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            with_total=_selected(info, "totalCount"),
+        )
+        page = await query(info, lambda s, a: products.list_products(s, a, request, search=search))
+        return to_connection(page, flipped)
+
+    @strawberry.field(description="The tax catalogue with current rates.")
+    async def taxes(self, info: Info, kind: str | None = None) -> list[Tax]:
+        async def work(session: AsyncSession, account: models.Account) -> list[Any]:
+            page = await taxes.list_taxes(session, account, LIST_PAGE, kind=kind)
+            async with session.begin():
+                rates = await taxes.current_rates(session, account, [t.id for t in page.items])
+            return [
+                TaxView(rates[t.id].tax, rates[t.id].version) for t in page.items if t.id in rates
+            ]
+
+        return await query(info, work)
+
+    @strawberry.field
+    async def series(self, info: Info, kind: str | None = None) -> list[Series]:
+        page = await query(
+            info,
+            lambda s, a: catalog.list_series(s, a, LIST_PAGE, kind=kind),
+        )
+        return page.items  # type: ignore[no-any-return]
+
+    @strawberry.field
+    async def payment_methods(self, info: Info) -> list[PaymentMethod]:
+        page = await query(
+            info,
+            lambda s, a: catalog.list_payment_methods(s, a, LIST_PAGE),
+        )
+        return page.items  # type: ignore[no-any-return]
+
+    @strawberry.field
+    async def due_date_terms(self, info: Info) -> list[DueDateTerm]:
+        page = await query(
+            info,
+            lambda s, a: catalog.list_due_date_terms(s, a, LIST_PAGE),
+        )
+        return page.items  # type: ignore[no-any-return]
+
+    @strawberry.field(description="The account the key works on (its sandbox for test keys).")
+    def account(self, info: Info) -> Account:
+        return caller(info).account  # type: ignore[return-value]
+
+    @strawberry.field(description="The account's API keys (admin keys only).")
+    async def api_keys(self, info: Info) -> list[ApiKey]:
+        auth = admin(info)
+        async with info.context.database.sessions() as session:
+            return await api_keys.list_keys(session, auth.owner)  # type: ignore[return-value]

@@ -1,0 +1,68 @@
+"""``/api/clients``: list (with ``?search=`` and ``?tax_id=``), create, find-or-create by tax
+id (the e-commerce pattern of the seed), and fetch one."""
+
+from __future__ import annotations
+
+from starlette.responses import Response
+from starlette.routing import Route
+
+from invoicegraph.rest.api import parse
+from invoicegraph.rest.api.dialect import DIALECT
+from invoicegraph.rest.api.reader import query_text
+from invoicegraph.rest.api.shapes import client_json
+from invoicegraph.rest.endpoint import Call
+from invoicegraph.services.clients import (
+    create_client,
+    find_or_create_client,
+    get_client,
+    list_clients,
+)
+
+
+async def list_clients_route(call: Call) -> Response:
+    """List clients, newest first. ``?search=`` (3+ characters) looks in name, tax id and
+    email; ``?tax_id=`` matches a tax id exactly."""
+    page = parse.page_request(call.query("limit"), call.query("cursor"))
+    search = query_text(call.query("search"), "search")
+    tax_id = query_text(call.query("tax_id"), "tax_id", 32)
+    async with call.session() as session:
+        found = await list_clients(session, call.auth.account, page, search=search, tax_id=tax_id)
+    return call.json(
+        {
+            "data": [client_json(client) for client in found.items],
+            "next_cursor": found.cursors[-1] if found.has_next else None,
+        }
+    )
+
+
+async def create_client_route(call: Call) -> Response:
+    """Create a client; 422 when another client already has its tax id."""
+    data = parse.client_input(call.body)
+    async with call.session() as session:
+        client = await create_client(session, call.auth.account, data)
+    return call.json(client_json(client), 201)
+
+
+async def find_or_create_client_route(call: Call) -> Response:
+    """The client with this ``tax_id``, created from the body when there is none yet:
+    201 ``{"client", "created": true}`` or 200 ``{"client", "created": false}``."""
+    data = parse.client_input(call.body)
+    async with call.session() as session:
+        client, created = await find_or_create_client(session, call.auth.account, data)
+    return call.json({"client": client_json(client), "created": created}, 201 if created else 200)
+
+
+async def get_client_route(call: Call) -> Response:
+    ref = call.path_ref()
+    async with call.session() as session:
+        client = await get_client(session, call.auth.account, ref)
+    return call.json(client_json(client))
+
+
+def routes() -> list[Route]:
+    return [
+        DIALECT.route("/clients", list_clients_route, ["GET"]),
+        DIALECT.route("/clients", create_client_route, ["POST"], write=True),
+        DIALECT.route("/clients/find-or-create", find_or_create_client_route, ["POST"], write=True),
+        DIALECT.route("/clients/{id}", get_client_route, ["GET"]),
+    ]

@@ -1,0 +1,210 @@
+"""What every REST route shares: authentication, access level, rate limit, bounded JSON body,
+idempotency, and the mapping of domain errors to each dialect's status codes and shapes.
+
+A route is a plain ``async def handler(call: Call) -> Response``; ``Dialect.route`` wraps it.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from invoicegraph.db.engine import Database
+from invoicegraph.domain.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    NotFound,
+    PlanLimit,
+    ServiceUnavailable,
+    Unauthenticated,
+    ValidationFailed,
+)
+from invoicegraph.http_errors import DATABASE_DOWN_MESSAGE, is_connection_error
+from invoicegraph.rest.jsonio import JSONBody, MalformedBody, PayloadTooLarge, parse_json, read_body
+from invoicegraph.rest.ratelimit import RateLimiter
+from invoicegraph.services import idempotency
+from invoicegraph.services.api_keys import AuthContext, authenticate
+from invoicegraph.services.refs import Ref
+from invoicegraph.settings import Settings
+
+log = logging.getLogger("invoicegraph.rest")
+
+STATUS = {
+    Unauthenticated: 401,
+    PlanLimit: 402,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    PayloadTooLarge: 413,
+    ValidationFailed: 422,
+    MalformedBody: 400,
+    ServiceUnavailable: 503,
+}
+
+
+def status_of(exc: DomainError) -> int:
+    for kind, status in STATUS.items():
+        if isinstance(exc, kind):
+            return status
+    return 400
+
+
+@dataclass(slots=True)
+class Call:
+    """One authenticated REST request, as a handler sees it."""
+
+    request: Request
+    auth: AuthContext
+    database: Database
+    body: Any
+    dialect: Dialect
+
+    @property
+    def account(self):  # type: ignore[no-untyped-def]
+        return self.auth.account
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        async with self.database.sessions() as session:
+            yield session
+
+    def path_ref(self, name: str = "id") -> Ref:
+        return self.dialect.parse_ref(self.request.path_params[name], name)
+
+    def query(self, name: str) -> str | None:
+        return self.request.query_params.get(name)
+
+    def json(
+        self, content: Any, status: int = 200, headers: dict[str, str] | None = None
+    ) -> Response:
+        return JSONBody(content, status_code=status, headers=headers)
+
+
+Handler = Callable[[Call], Awaitable[Response]]
+
+
+class Dialect:
+    """A REST face: how it names ids and how it shapes errors."""
+
+    name = "rest"
+    id_kind = "uuid"
+
+    def parse_ref(self, raw: str, name: str) -> Ref:
+        if self.id_kind == "int":
+            if raw.isdigit() and 0 < int(raw) < 2**63:
+                return int(raw)
+            raise NotFound("resource", raw)
+        try:
+            return uuid.UUID(raw)
+        except ValueError:
+            raise NotFound("resource", raw) from None
+
+    def error_body(self, exc: DomainError) -> dict[str, Any]:
+        body: dict[str, Any] = {"code": exc.code, "message": exc.message}
+        if isinstance(exc, ValidationFailed):
+            body["fields"] = [
+                {"field": f.field, "message": f.message, "code": f.code} for f in exc.fields
+            ]
+        if isinstance(exc, Conflict) and exc.fields:
+            body["fields"] = [
+                {"field": f, "message": exc.message, "code": "conflict"} for f in exc.fields
+            ]
+        return {"error": body}
+
+    def error(self, exc: DomainError, headers: dict[str, str] | None = None) -> Response:
+        return JSONBody(self.error_body(exc), status_code=status_of(exc), headers=headers)
+
+    def route(
+        self, path: str, handler: Handler, methods: list[str], *, write: bool = False
+    ) -> Route:
+        async def endpoint(request: Request) -> Response:
+            return await self.run(request, handler, write=write)
+
+        endpoint.__name__ = f"{self.name}_{handler.__name__}"
+        endpoint.__doc__ = handler.__doc__
+        route = Route(path, endpoint, methods=methods)
+        route.handler = handler  # type: ignore[attr-defined]  # for the route table (OpenAPI, tests)
+        route.write = write  # type: ignore[attr-defined]
+        return route
+
+    async def run(self, request: Request, handler: Handler, *, write: bool) -> Response:
+        database: Database = request.app.state.database
+        settings: Settings = request.app.state.settings
+        limiter: RateLimiter = request.app.state.rate_limiter
+        rate_headers: dict[str, str] = {}
+        try:
+            async with database.sessions() as session:
+                auth = await authenticate(session, request.headers.get("authorization"))
+            decision = limiter.check(auth.key.id)
+            rate_headers = decision.headers()
+            if not decision.allowed:
+                too_many = _TooMany("too many requests; retry after Retry-After seconds")
+                return JSONBody(self.error_body(too_many), status_code=429, headers=rate_headers)
+            if write:
+                auth.require_write()
+            body: Any = None
+            raw = b""
+            if request.method in ("POST", "PATCH", "PUT"):
+                raw = await read_body(request, settings.max_body_bytes)
+                body = parse_json(raw)
+            key = request.headers.get("idempotency-key")
+            if key is not None and request.method in ("POST", "PATCH"):
+                response = await self._idempotent(request, handler, auth, database, body, raw, key)
+            else:
+                response = await handler(Call(request, auth, database, body, self))
+        except DomainError as exc:
+            response = self.error(exc)
+        except Exception as exc:
+            if not is_connection_error(exc):
+                raise
+            log.warning("database unreachable during %s %s", request.method, request.url.path)
+            response = self.error(ServiceUnavailable(DATABASE_DOWN_MESSAGE), {"Retry-After": "5"})
+        response.headers.update(rate_headers)
+        return response
+
+    async def _idempotent(
+        self,
+        request: Request,
+        handler: Handler,
+        auth: AuthContext,
+        database: Database,
+        body: Any,
+        raw: bytes,
+        key: str,
+    ) -> Response:
+        fingerprint = idempotency.request_fingerprint(request.method, request.url.path, raw)
+        async with database.sessions() as session:
+            stored = await idempotency.claim(session, auth.account, self.name, key, fingerprint)
+        if stored is not None:
+            headers = {**stored.headers, "Idempotent-Replayed": "true"}
+            return Response(stored.body, status_code=stored.status, headers=headers)
+        answer: idempotency.StoredAnswer | None = None
+        try:
+            try:
+                response = await handler(Call(request, auth, database, body, self))
+            except DomainError as exc:
+                response = self.error(exc)
+            media = response.headers.get("content-type", "application/json")
+            answer = idempotency.StoredAnswer(
+                status=response.status_code,
+                headers={"content-type": media},
+                body=bytes(response.body),
+            )
+            return response
+        finally:
+            async with database.sessions() as session:
+                await idempotency.settle(session, auth.account, self.name, key, answer)
+
+
+class _TooMany(DomainError):
+    code = "rate_limited"

@@ -1,0 +1,107 @@
+"""JSON in and out for the REST faces: bounded bodies, exact decimals.
+
+Money goes out as JSON numbers written from the ``Decimal`` itself (``3937.5``, ``-270``), as
+the seeds show, never through a float; it comes in parsed as ``Decimal`` for the same reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from decimal import Decimal
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+
+from invoicegraph.domain.errors import DomainError, ValidationFailed
+
+
+class PayloadTooLarge(DomainError):
+    code = "payload_too_large"
+
+
+class MalformedBody(DomainError):
+    code = "malformed_json"
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        text = format(value.normalize(), "f") if value != 0 else "0"
+        return orjson.Fragment(text)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def dumps(payload: Any) -> bytes:
+    return orjson.dumps(payload, default=_default, option=orjson.OPT_PASSTHROUGH_DATETIME)
+
+
+class JSONBody(Response):
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return dumps(content)
+
+
+async def read_body(request: Request, max_bytes: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+        raise PayloadTooLarge(f"the request body exceeds {max_bytes} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > max_bytes:
+            raise PayloadTooLarge(f"the request body exceeds {max_bytes} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+MAX_DEPTH = 32
+
+
+def parse_json(raw: bytes) -> Any:
+    """Parse a JSON body with decimals kept exact; refuse what is not JSON or nests absurdly."""
+    if not raw.strip():
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise MalformedBody("the request body is not UTF-8") from None
+    try:
+        value = json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise MalformedBody("the request body nests too deeply") from None
+    except ValueError as exc:
+        raise MalformedBody(f"the request body is not valid JSON: {exc}") from None
+    if _depth(value) > MAX_DEPTH:
+        raise MalformedBody(f"the request body nests deeper than {MAX_DEPTH} levels")
+    return value
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number")
+
+
+def _depth(value: Any, level: int = 1) -> int:
+    if level > MAX_DEPTH:
+        return level
+    if isinstance(value, dict):
+        return max((_depth(v, level + 1) for v in value.values()), default=level)
+    if isinstance(value, list):
+        return max((_depth(v, level + 1) for v in value), default=level)
+    return level
+
+
+def require_object(value: Any, field: str = "body") -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValidationFailed.single(field, "must be a JSON object", "invalid_type")
+    return value

@@ -1,0 +1,176 @@
+"""The catalogues an invoice names by id: ``/v1/products``, ``/v1/taxes``, ``/v1/series``,
+``/v1/payment-methods`` and ``/v1/due-dates`` — a list (Laravel page, ascending id) and a
+get-one each. The seed documents none of them, only the ids they give, so their shapes follow
+the invoice's own names where it has one (a series' ``name`` is its code, as in ``serie``;
+a tax's ``version`` is the uuid of its current rate, as in a line's taxes)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.responses import Response
+
+from invoicegraph.db.models import Account, DueDateTerm, PaymentMethod, Product, Series, Tax
+from invoicegraph.rest.endpoint import Call
+from invoicegraph.rest.v1.pagination import envelope, page_params, query_fields
+from invoicegraph.rest.v1.shapes import timestamp
+from invoicegraph.services import catalog, products, taxes
+from invoicegraph.services.pagination import Page
+from invoicegraph.services.refs import Ref
+from invoicegraph.services.taxes import TaxWithRate
+
+MIN_SEARCH, MAX_SEARCH = 3, 255  # the seed's rule for its one documented search
+
+
+def product_shape(product: Product) -> dict[str, Any]:
+    return {
+        "id": product.id,
+        "sku": product.sku,
+        "name": product.name,
+        "description": product.description,
+        "price": product.price,
+        "discount": product.discount,
+        "taxes": list(product.tax_ids or []),
+        "active": product.active,
+        "created_at": timestamp(product.created_at),
+        "updated_at": timestamp(product.updated_at or product.created_at),
+    }
+
+
+def tax_shape(rate: TaxWithRate) -> dict[str, Any]:
+    return {
+        "id": rate.tax.id,
+        "name": rate.tax.name,
+        "kind": rate.tax.kind,
+        "percentage": rate.version.percentage,
+        "version": str(rate.version.uuid),
+        "is_default": rate.tax.is_default,
+        "active": rate.tax.active,
+    }
+
+
+def series_shape(series: Series) -> dict[str, Any]:
+    return {
+        "id": series.id,
+        "name": series.code,
+        "description": series.name,
+        "kind": series.kind,
+        "is_default": series.is_default,
+        "active": series.active,
+    }
+
+
+def payment_method_shape(method: PaymentMethod) -> dict[str, Any]:
+    return {
+        "id": method.id,
+        "name": method.name,
+        "description": method.description,
+        "kind": method.kind,
+        "is_default": method.is_default,
+        "active": method.active,
+    }
+
+
+def due_date_shape(term: DueDateTerm) -> dict[str, Any]:
+    return {
+        "id": term.id,
+        "name": term.name,
+        "days": term.days,
+        "is_default": term.is_default,
+        "active": term.active,
+    }
+
+
+# a service's list function: (session, account, page request, **filters) -> page
+Lister = Callable[..., Awaitable[Page[Any]]]
+
+
+async def list_page(
+    call: Call,
+    lister: Lister,
+    shape: Callable[[Any], dict[str, Any]],
+    *,
+    searchable: bool = False,
+) -> Response:
+    """One Laravel page of a catalogue, ascending by id."""
+    fields = query_fields(call)
+    params = page_params(fields)
+    search = fields.string("search", max_length=MAX_SEARCH) if searchable else None
+    if isinstance(search, str) and len(search.strip()) < MIN_SEARCH:
+        fields.fail("search", f"must be at least {MIN_SEARCH} characters", "too_short")
+    fields.check()
+    filters = {"search": search} if isinstance(search, str) else {}
+    async with call.session() as session:
+        page = await lister(session, call.auth.account, params.request(), **filters)
+    return call.json(envelope(call, [shape(item) for item in page.items], page, params))
+
+
+Getter = Callable[[AsyncSession, Account, Ref], Awaitable[Any]]
+
+
+async def get_one(call: Call, getter: Getter, shape: Callable[[Any], dict[str, Any]]) -> Response:
+    ref = call.path_ref()
+    async with call.session() as session:
+        item = await getter(session, call.auth.account, ref)
+    return call.json({"data": shape(item)})
+
+
+async def list_products(call: Call) -> Response:
+    """Products (a line with ``product_id`` copies one)."""
+    return await list_page(call, products.list_products, product_shape, searchable=True)
+
+
+async def get_product(call: Call) -> Response:
+    """One product."""
+    return await get_one(call, products.get_product, product_shape)
+
+
+async def list_taxes(call: Call) -> Response:
+    """Taxes with their current rate (a line's ``taxes`` names them by id)."""
+    fields = query_fields(call)
+    params = page_params(fields)
+    fields.check()
+    account = call.auth.account
+    async with call.session() as session:
+        page: Page[Tax] = await taxes.list_taxes(session, account, params.request())
+        async with session.begin():
+            rates = await taxes.current_rates(session, account, [tax.id for tax in page.items])
+    data = [tax_shape(rates[tax.id]) for tax in page.items if tax.id in rates]
+    return call.json(envelope(call, data, page, params))
+
+
+async def get_tax(call: Call) -> Response:
+    """One tax with its current rate."""
+    return await get_one(call, taxes.get_tax, tax_shape)
+
+
+async def list_series(call: Call) -> Response:
+    """Numbering series (``serie_id`` of issue and rectify)."""
+    return await list_page(call, catalog.list_series, series_shape)
+
+
+async def get_series(call: Call) -> Response:
+    """One series."""
+    return await get_one(call, catalog.get_series, series_shape)
+
+
+async def list_payment_methods(call: Call) -> Response:
+    """Payment methods (``payment_method_id``)."""
+    return await list_page(call, catalog.list_payment_methods, payment_method_shape)
+
+
+async def get_payment_method(call: Call) -> Response:
+    """One payment method."""
+    return await get_one(call, catalog.get_payment_method, payment_method_shape)
+
+
+async def list_due_dates(call: Call) -> Response:
+    """Due-date terms (``due_date_id``)."""
+    return await list_page(call, catalog.list_due_date_terms, due_date_shape)
+
+
+async def get_due_date(call: Call) -> Response:
+    """One due-date term."""
+    return await get_one(call, catalog.get_due_date_term, due_date_shape)

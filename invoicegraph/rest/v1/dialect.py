@@ -1,0 +1,58 @@
+"""The Orzame dialect's errors: Laravel's 422 body for invalid data, ``{"message", "code"}``
+for everything else, and the dialect's own names for the fields the services report."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from invoicegraph.domain.errors import Conflict, DomainError, ValidationFailed
+from invoicegraph.rest.endpoint import Dialect
+
+INVALID_DATA = "The given data was invalid."
+
+# the services speak the general form's names; /v1 clients sent these
+FIELD_NAMES = {
+    "client": "contact_id",
+    "client_id": "contact_id",
+    "series": "serie_id",
+    "due_date_term": "due_date_id",
+    "payment_method": "payment_method_id",
+    "limit": "per_page",
+    "offset": "page",
+    "template_id": "template.id",
+    "template_options": "template.options",
+    # a contact's fields
+    "tax_id": "number",
+    "city": "population",
+    "province": "province_state",
+    "postal_code": "zip",
+}
+_LINE_PRODUCT = re.compile(r"^(lines\.\d+)\.product$")
+
+
+def dialect_field(name: str) -> str:
+    """The /v1 name of a field a service reported (``client_id`` → ``contact_id``)."""
+    line_product = _LINE_PRODUCT.match(name)
+    if line_product:
+        return f"{line_product.group(1)}.product_id"
+    return FIELD_NAMES.get(name, name)
+
+
+class OrzameDialect(Dialect):
+    name = "v1"
+    id_kind = "int"
+
+    def error_body(self, exc: DomainError) -> dict[str, Any]:
+        if isinstance(exc, ValidationFailed):
+            errors: dict[str, list[str]] = {}
+            for field in exc.fields:
+                errors.setdefault(dialect_field(field.field), []).append(field.message)
+            return {"message": INVALID_DATA, "errors": errors}
+        body: dict[str, Any] = {"message": exc.message, "code": exc.code}
+        if isinstance(exc, Conflict) and exc.fields:
+            body["fields"] = [dialect_field(name) for name in exc.fields]
+        return body
+
+
+DIALECT = OrzameDialect()

@@ -1,0 +1,64 @@
+"""``/v1/invoices/{id}/issue``, ``/rectify`` and ``/download``.
+
+Orzame issues a *new* invoice from the proforma (kept unless ``delete_proforma``) and
+rectifies an issued invoice with a new rectificative issued at once; both answer the new id
+and its ``e_invoicing`` state.
+"""
+
+from __future__ import annotations
+
+from starlette.responses import Response
+
+from invoicegraph.rest.endpoint import Call
+from invoicegraph.rest.v1 import invoice_context
+from invoicegraph.rest.v1.invoice_input import issue_body
+from invoicegraph.rest.v1.parse import body_object
+from invoicegraph.services import invoices
+from invoicegraph.services.invoices import IssueOptions, RectifyOptions
+
+
+async def issue_invoice(call: Call) -> Response:
+    """Issue a final invoice from a proforma."""
+    ref = call.path_ref()
+    body = issue_body(body_object(call.body), with_delete=True)
+    options = IssueOptions(
+        series=body.serie_id,
+        date=body.date,
+        as_new=True,
+        delete_proforma=body.delete_proforma,
+    )
+    async with call.session() as session:
+        issued = await invoices.issue_invoice(session, call.auth.account, ref, options)
+    states = await invoice_context.e_invoicing(call, [issued])
+    data = {"issue_invoice_id": issued.id, "e_invoicing": states.get(issued.id)}
+    return call.json({"data": data}, 201)
+
+
+async def rectify_invoice(call: Call) -> Response:
+    """Rectify an issued invoice in full with a new rectificative invoice, issued at once."""
+    ref = call.path_ref()
+    body = issue_body(body_object(call.body), with_delete=False)
+    options = RectifyOptions(issue=IssueOptions(series=body.serie_id, date=body.date))
+    async with call.session() as session:
+        rectificative = await invoices.rectify_invoice(session, call.auth.account, ref, options)
+    states = await invoice_context.e_invoicing(call, [rectificative])
+    data = {
+        "rectification_invoice_id": rectificative.id,
+        "e_invoicing": states.get(rectificative.id),
+    }
+    return call.json({"data": data}, 201)
+
+
+async def download_invoice(call: Call) -> Response:
+    """The invoice as a PDF; a proforma downloads as a preview."""
+    # rendering pulls in weasyprint: only a download pays for importing it
+    from invoicegraph.services.documents import invoice_pdf
+
+    ref = call.path_ref()
+    async with call.session() as session:
+        pdf = await invoice_pdf(session, call.auth.account, ref, allow_draft=True)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="invoice-{ref}.pdf"'},
+    )

@@ -1,0 +1,123 @@
+"""Production limits: what a single GraphQL request may ask for.
+
+Depth, aliases and tokens use Strawberry's extensions; the number of mutations and the query
+cost are validation rules of ours. Cost counts every selected field, multiplying by the page
+size a connection or list asks for (``first``/``last``, else the default page), so a
+100 × 100 × 100 nesting is refused before any resolver runs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    GraphQLError,
+    IntValueNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    ValidationContext,
+    ValidationRule,
+    VariableNode,
+)
+from strawberry.extensions import max_aliases, query_depth_limiter
+
+MAX_DEPTH = 12
+MAX_ALIASES = 100
+MAX_TOKENS = 10_000
+MAX_MUTATIONS = 4
+MAX_COST = 200_000  # a page of 100 invoices × 50 lines × 3 taxes costs about 70,000
+DEFAULT_LIST_SIZE = 25
+# lists without page arguments: how many items one is assumed to hold
+NESTED_LIST_SIZES = {"lines": 50, "taxes": 3, "taxBreakdown": 3, "rectifications": 5}
+LIST_FIELDS = {"invoices", "clients", "quotes", "products", "edges", "nodes", *NESTED_LIST_SIZES}
+
+
+class MaxMutationsRule(ValidationRule):
+    """At most ``MAX_MUTATIONS`` root fields in a mutation operation."""
+
+    def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
+        if node.operation != OperationType.MUTATION:
+            return
+        count = len(node.selection_set.selections)
+        if count > MAX_MUTATIONS:
+            self.report_error(
+                GraphQLError(
+                    f"at most {MAX_MUTATIONS} mutations per request ({count} sent)",
+                    node,
+                    extensions={"code": "TOO_MANY_MUTATIONS"},
+                )
+            )
+
+
+class QueryCostRule(ValidationRule):
+    """Refuse operations whose estimated cost exceeds ``MAX_COST``."""
+
+    def __init__(self, context: ValidationContext) -> None:
+        super().__init__(context)
+        self.fragments: dict[str, FragmentDefinitionNode] = {}
+
+    def enter_document(self, node: Any, *_: Any) -> None:
+        self.fragments = {
+            d.name.value: d for d in node.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+
+    def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
+        variables: dict[str, Any] = {}
+        cost = self._cost(node.selection_set, variables, depth=0)
+        if cost > MAX_COST:
+            self.report_error(
+                GraphQLError(
+                    f"query cost {cost} exceeds the limit of {MAX_COST}; ask for smaller pages",
+                    node,
+                    extensions={"code": "QUERY_TOO_COMPLEX", "cost": cost},
+                )
+            )
+
+    def _size(self, field: FieldNode) -> int:
+        for argument in field.arguments or ():
+            if argument.name.value in ("first", "last"):
+                value = argument.value
+                if isinstance(value, IntValueNode):
+                    return max(1, int(value.value))
+                if isinstance(value, VariableNode):
+                    return 100  # a variable may ask for the largest page
+        name = field.name.value
+        if name in NESTED_LIST_SIZES:
+            return NESTED_LIST_SIZES[name]
+        return DEFAULT_LIST_SIZE if name in LIST_FIELDS else 1
+
+    def _cost(
+        self, selection_set: SelectionSetNode | None, variables: dict[str, Any], depth: int
+    ) -> int:
+        if selection_set is None or depth > 50:
+            return 0
+        total = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                inner = self._cost(selection.selection_set, variables, depth + 1)
+                multiplier = self._size(selection) if selection.name.value in LIST_FIELDS else 1
+                if selection.name.value in ("edges", "nodes"):
+                    multiplier = 1  # the connection field already counted its page
+                total += 1 + multiplier * inner
+            elif hasattr(selection, "type_condition"):  # inline fragment
+                total += self._cost(selection.selection_set, variables, depth + 1)  # type: ignore[attr-defined]
+            else:  # fragment spread
+                fragment = self.fragments.get(selection.name.value)  # type: ignore[attr-defined]
+                if fragment is not None:
+                    total += self._cost(fragment.selection_set, variables, depth + 1)
+        return total
+
+
+# Strawberry's QueryDepthLimiter and MaxAliasesLimiter build their rule class per request; built
+# once here, every request validates with the same rules (and hits the validation cache).
+DepthRule = query_depth_limiter.create_validator(MAX_DEPTH, None)
+AliasesRule = max_aliases.create_validator(MAX_ALIASES)
+REQUEST_RULES: tuple[type[ValidationRule], ...] = (
+    DepthRule,
+    AliasesRule,
+    MaxMutationsRule,
+    QueryCostRule,
+)

@@ -1,0 +1,134 @@
+"""The GraphQL HTTP/WebSocket view: context per request, GraphiQL served from our own
+bundle, orjson responses, and Idempotency-Key on mutations (as on REST POSTs)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import orjson
+from graphql import OperationDefinitionNode, OperationType, parse
+from graphql.error import GraphQLSyntaxError
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+
+from invoicegraph.db.engine import Database
+from invoicegraph.domain.errors import DomainError, Unauthenticated
+from invoicegraph.resolvers.loaders import Loaders
+from invoicegraph.schema.context import Context
+from invoicegraph.schema.graphiql import render_graphiql_page
+from invoicegraph.services import idempotency
+from invoicegraph.services.api_keys import AuthContext, authenticate
+
+FACE = "graphql"
+
+
+def _is_mutation(body: bytes) -> bool:
+    """Whether the posted operation is a mutation (the only kind idempotency applies to)."""
+    try:
+        payload = json.loads(body)
+        document = parse(payload.get("query") or "")
+    except (ValueError, AttributeError, GraphQLSyntaxError):
+        return False
+    name = payload.get("operationName")
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode) and (
+            name is None or (definition.name and definition.name.value == name)
+        ):
+            return definition.operation == OperationType.MUTATION
+    return False
+
+
+class InvoiceGraphQL(GraphQL[Context, None]):
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+    async def _authenticate(
+        self, database: Database, header: str | None
+    ) -> tuple[AuthContext | None, DomainError | None]:
+        if not header:
+            return None, Unauthenticated("missing API key: send 'Authorization: Bearer fv_live_…'")
+        try:
+            async with database.sessions() as session:
+                return await authenticate(session, header), None
+        except DomainError as exc:
+            return None, exc
+
+    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+        database: Database = request.app.state.database
+        auth, error = await self._authenticate(database, request.headers.get("authorization"))
+        return Context(
+            request=request,
+            database=database,
+            settings=request.app.state.settings,
+            auth=auth,
+            auth_error=error,
+            loaders=Loaders(database, auth.account if auth else None),
+        )
+
+    async def on_ws_connect(self, context: Context) -> dict[str, object] | None:
+        """Authenticate a subscription socket at ``connection_init``: browsers cannot set
+        WebSocket headers, so the key comes in the payload (GraphiQL sends its headers)."""
+        params = context.connection_params or {}
+        header = params.get("Authorization") or params.get("authorization")
+        if context.auth is None or header:
+            auth, error = await self._authenticate(
+                context.database, str(header) if header else None
+            )
+            if auth is None:
+                message = error.message if error else "missing API key"
+                raise ConnectionRejectionError({"message": message, "code": "UNAUTHENTICATED"})
+            context.auth, context.auth_error = auth, None
+            context.loaders = Loaders(context.database, auth.account)
+        return None
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return HTMLResponse(render_graphiql_page(endpoint=request.url.path))
+
+    async def run(self, request: Any, context: Any = None, root_value: Any = None) -> Any:
+        from strawberry import UNSET
+
+        context = UNSET if context is None else context
+        root_value = UNSET if root_value is None else root_value
+        key = request.headers.get("idempotency-key") if isinstance(request, Request) else None
+        if key is None or request.method != "POST":
+            return await super().run(request, context, root_value)
+        body = await request.body()
+        if not _is_mutation(body):
+            return await super().run(request, context, root_value)
+        database: Database = request.app.state.database
+        auth, _ = await self._authenticate(database, request.headers.get("authorization"))
+        if auth is None:
+            return await super().run(request, context, root_value)
+        fingerprint = idempotency.request_fingerprint("POST", request.url.path, body)
+        try:
+            async with database.sessions() as session:
+                stored = await idempotency.claim(session, auth.account, FACE, key, fingerprint)
+        except DomainError as exc:
+            code = "IDEMPOTENCY_CONFLICT" if exc.code == "conflict" else "IDEMPOTENCY_MISMATCH"
+            status = 409 if exc.code == "conflict" else 422
+            payload = {
+                "data": None,
+                "errors": [{"message": exc.message, "extensions": {"code": code}}],
+            }
+            return Response(
+                orjson.dumps(payload), status_code=status, media_type="application/json"
+            )
+        if stored is not None:
+            headers = {**stored.headers, "Idempotent-Replayed": "true"}
+            return Response(stored.body, status_code=stored.status, headers=headers)
+        answer: idempotency.StoredAnswer | None = None
+        try:
+            response = await super().run(request, context, root_value)
+            answer = idempotency.StoredAnswer(
+                status=response.status_code,
+                headers={"content-type": "application/json"},
+                body=bytes(response.body),
+            )
+            return response
+        finally:
+            async with database.sessions() as session:
+                await idempotency.settle(session, auth.account, FACE, key, answer)

@@ -1,0 +1,224 @@
+"""Issuing: the next number of the series, allocated inside the issuing transaction.
+
+``SeriesNumberAllocator`` takes a row lock on the series (``SELECT … FOR UPDATE`` on
+PostgreSQL; SQLite transactions here start with ``BEGIN IMMEDIATE``, which serialises writers
+the same way), checks the issue date against the series' last one and advances the counter.
+The invoice row is written in the same transaction, so a rolled-back issue gives its number
+back and numbers stay gapless, unique and in issue order across any number of processes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from invoicegraph.db.base import utcnow
+from invoicegraph.db.models import Account, Invoice, InvoiceLine, Series
+from invoicegraph.domain.errors import (
+    Conflict,
+    FieldError,
+    PlanLimit,
+    ValidationFailed,
+)
+from invoicegraph.domain.numbering import check_issue_date, format_number
+from invoicegraph.domain.plans import limits_for
+from invoicegraph.services.events import publish
+from invoicegraph.services.invoices.loading import account_today, load_invoice
+from invoicegraph.services.invoices.snapshots import copy_parties, write_lines
+from invoicegraph.services.lines import AppliedTax, PricedLine, price_line
+from invoicegraph.services.refs import Ref, ref_filter
+
+SIMPLIFIED_MAX_TOTAL = 3000
+
+
+@dataclass(frozen=True, slots=True)
+class IssueOptions:
+    """``series``/``date`` default to the draft's own (else the kind's default series) and
+    date. ``as_new`` issues a new invoice from the draft (the /v1 proforma flow) instead of
+    issuing it in place; a rectificative draft is always issued in place."""
+
+    series: Ref | None = None
+    date: dt.date | None = None
+    as_new: bool = False
+    delete_proforma: bool = False
+
+
+class SeriesNumberAllocator:
+    """Hands out the next number of one series under its row lock."""
+
+    def __init__(self, session: AsyncSession, account: Account) -> None:
+        self.session = session
+        self.account = account
+
+    async def lock(self, ref: Ref | None, kind: str) -> Series:
+        if ref is None:
+            statement = (
+                select(Series)
+                .where(
+                    Series.account_id == self.account.id,
+                    Series.kind == kind,
+                    Series.active.is_(True),
+                )
+                .order_by(Series.is_default.desc(), Series.id)
+                .limit(1)
+            )
+        elif isinstance(ref, bool) or (isinstance(ref, int) and not 0 < ref < 2**63):
+            raise ValidationFailed.single("serie_id", f"series {ref} not found", "not_found")
+        else:
+            statement = select(Series).where(*ref_filter(Series, self.account, ref))
+        # populate_existing: the counter as locked now, not as this session last saw it
+        series = await self.session.scalar(
+            statement.with_for_update().execution_options(populate_existing=True)
+        )
+        if series is None and ref is None:
+            raise ValidationFailed.single(
+                "serie_id", f"no {kind} series exists; create one or name one", "required"
+            )
+        if series is None:
+            raise ValidationFailed.single("serie_id", f"series {ref} not found", "not_found")
+        if series.kind != kind:
+            raise ValidationFailed.single(
+                "serie_id",
+                f"series {series.code} is {series.kind}; this invoice needs a {kind} one",
+            )
+        if not series.active:
+            raise ValidationFailed.single("serie_id", f"series {series.code} is not active")
+        return series
+
+    def allocate(self, series: Series, date: dt.date) -> tuple[int, str]:
+        check_issue_date(
+            date, last_issue_date=series.last_issue_date, today=account_today(self.account)
+        )
+        series.last_number += 1
+        series.last_issue_date = date
+        return series.last_number, format_number(
+            series.number_format, series.code, series.last_number, date
+        )
+
+
+def series_kind(invoice: Invoice) -> str:
+    if invoice.is_rectificative:
+        return "rectificative"
+    return "simplified" if invoice.is_simplified else "ordinary"
+
+
+async def _check_plan(session: AsyncSession, account: Account, date: dt.date) -> None:
+    limit = limits_for(account.plan).issued_invoices_per_month
+    if limit is None:
+        return
+    start = date.replace(day=1)
+    end = (start + dt.timedelta(days=32)).replace(day=1)
+    issued = await session.scalar(
+        select(func.count())
+        .select_from(Invoice)
+        .where(
+            Invoice.account_id == account.id,
+            Invoice.status != "draft",
+            Invoice.date >= start,
+            Invoice.date < end,
+        )
+    )
+    if (issued or 0) >= limit:
+        raise PlanLimit(
+            f"the {account.plan} plan issues {limit} invoices a month; upgrade to professional"
+        )
+
+
+def check_issuable(invoice: Invoice) -> None:
+    errors: list[FieldError] = []
+    if not invoice.lines:
+        errors.append(
+            FieldError("lines", "an invoice needs at least one line to be issued", "required")
+        )
+    if invoice.recipient_name is None and not invoice.is_simplified:
+        errors.append(
+            FieldError("client_id", "an invoice needs a recipient to be issued", "required")
+        )
+    if invoice.is_simplified and invoice.total_with_taxes > SIMPLIFIED_MAX_TOTAL:
+        errors.append(
+            FieldError("lines", f"a simplified invoice may not exceed {SIMPLIFIED_MAX_TOTAL}")
+        )
+    if errors:
+        raise ValidationFailed(errors)
+
+
+async def issue_locked(
+    session: AsyncSession, account: Account, invoice: Invoice, options: IssueOptions
+) -> Invoice:
+    """Issue ``invoice`` (already loaded FOR UPDATE) inside the caller's transaction."""
+    if invoice.status != "draft":
+        raise Conflict(f"the invoice is already {invoice.status}", ["status"])
+    check_issuable(invoice)
+    date = options.date or invoice.date
+    await _check_plan(session, account, date)
+    allocator = SeriesNumberAllocator(session, account)
+    series = await allocator.lock(options.series or invoice.series_id, series_kind(invoice))
+    number, full_number = allocator.allocate(series, date)
+    target = invoice
+    # A rectificative draft kept next to its issued copy would take the original's
+    # quantities twice: it is always issued in place.
+    if options.as_new and not invoice.is_rectificative:
+        target = await _copy_as_new(session, account, invoice)
+        if options.delete_proforma:
+            target.issued_from_id = None
+            await session.delete(invoice)
+    target.status = "issued"
+    target.series_id = series.id
+    target.number = number
+    target.full_number = full_number
+    if target.due_date is not None and target.date != date:
+        target.due_date = target.due_date + (date - target.date)
+    target.date = date
+    target.issued_at = utcnow()
+    await session.flush()
+    await publish(session, account, "issued", target)
+    if account.verifactu_enabled:
+        from invoicegraph.services.verifactu.registration import register_issued
+
+        await register_issued(session, account, target)
+    return target
+
+
+async def issue_invoice(
+    session: AsyncSession, account: Account, ref: Ref, options: IssueOptions | None = None
+) -> Invoice:
+    async with session.begin():
+        invoice = await load_invoice(session, account, ref, for_update=True)
+        issued = await issue_locked(session, account, invoice, options or IssueOptions())
+    return issued
+
+
+async def _copy_as_new(session: AsyncSession, account: Account, draft: Invoice) -> Invoice:
+    """The /v1 flow: a new invoice from the proforma, which stays a proforma."""
+    copy = Invoice(account_id=account.id, lines=[])
+    for column in Invoice.__table__.columns:
+        if column.key not in ("id", "uuid", "account_id", "created_at", "updated_at"):
+            setattr(copy, column.key, getattr(draft, column.key))
+    copy_parties(copy, draft)
+    copy.issued_from_id = draft.id
+    session.add(copy)
+    await session.flush()
+    write_lines(copy, [reprice(line) for line in draft.lines])
+    await session.flush()
+    return copy
+
+
+def reprice(line: InvoiceLine, *, negate: Decimal | None = None) -> PricedLine:
+    """A stored line priced again with its own tax snapshot; ``negate`` takes back that
+    quantity of it instead (rectification)."""
+    quantity = -negate if negate is not None else line.quantity
+    return price_line(
+        description=line.description,
+        quantity=quantity,
+        price=line.price,
+        discount=line.discount,
+        taxes=tuple(AppliedTax.snapshot(t) for t in line.taxes),
+        product_id=line.product_id,
+        sku=line.sku,
+        reference=line.reference,
+        rectifies_line_id=line.id if negate is not None else line.rectifies_line_id,
+    )

@@ -1,0 +1,109 @@
+"""Issuer and recipient data copied onto an invoice, and lines written onto it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from invoicegraph.db.models import Account, Client, Invoice, InvoiceLine, InvoiceLineTax
+from invoicegraph.domain.money import LineFigures, TaxAmount, summarise
+from invoicegraph.services.lines import PricedLine
+
+
+def snapshot_issuer(invoice: Invoice, account: Account) -> None:
+    invoice.issuer_name = account.name
+    invoice.issuer_tax_id = account.tax_id
+    invoice.issuer_address = account.address
+    invoice.issuer_city = account.city
+    invoice.issuer_province = account.province
+    invoice.issuer_postal_code = account.postal_code
+    invoice.issuer_country = account.country
+
+
+def snapshot_recipient(invoice: Invoice, client: Client | None) -> None:
+    invoice.client_id = client.id if client else None
+    invoice.recipient_name = client.name if client else None
+    invoice.recipient_tax_id = client.tax_id if client else None
+    invoice.recipient_address = client.address if client else None
+    invoice.recipient_city = client.city if client else None
+    invoice.recipient_province = client.province if client else None
+    invoice.recipient_postal_code = client.postal_code if client else None
+    invoice.recipient_country = client.country if client else None
+
+
+def copy_parties(target: Invoice, source: Invoice) -> None:
+    """A rectificative names the same parties as the invoice it corrects."""
+    for prefix in ("issuer_", "recipient_"):
+        for column in ("name", "tax_id", "address", "city", "province", "postal_code", "country"):
+            setattr(target, prefix + column, getattr(source, prefix + column))
+    target.client_id = source.client_id
+
+
+def write_lines(invoice: Invoice, priced: Sequence[PricedLine]) -> None:
+    """Replace the invoice's lines and totals. The invoice must already have its id."""
+    invoice.lines.clear()
+    for position, line in enumerate(priced, start=1):
+        row = InvoiceLine(
+            account_id=invoice.account_id,
+            invoice_id=invoice.id,
+            position=position,
+            product_id=line.product_id,
+            sku=line.sku,
+            reference=line.reference,
+            description=line.description,
+            quantity=line.quantity,
+            price=line.price,
+            discount=line.discount,
+            subtotal=line.figures.subtotal,
+            total_discount=line.figures.total_discount,
+            total_before_taxes=line.figures.total_before_taxes,
+            total_taxes=line.figures.total_taxes,
+            total_with_taxes=line.figures.total_with_taxes,
+            rectifies_line_id=line.rectifies_line_id,
+            taxes=[],  # loaded even when the line has no tax: callers read it after the session
+        )
+        for tax_position, (tax, amount) in enumerate(
+            zip(line.taxes, line.figures.taxes, strict=True), start=1
+        ):
+            row.taxes.append(
+                InvoiceLineTax(
+                    account_id=invoice.account_id,
+                    invoice_id=invoice.id,
+                    position=tax_position,
+                    tax_id=tax.tax_id,
+                    tax_version_id=tax.tax_version_id,
+                    tax_version_uuid=tax.tax_version_uuid,
+                    kind=tax.kind,
+                    name=tax.name,
+                    percentage=tax.percentage,
+                    base=amount.base,
+                    total=amount.total,
+                    impuesto=tax.impuesto,
+                    regime_key=tax.regime_key,
+                    qualification=tax.qualification,
+                    exemption_code=tax.exemption_code,
+                )
+            )
+        invoice.lines.append(row)
+    totals = summarise([line.figures for line in priced])
+    invoice.subtotal = totals.subtotal
+    invoice.total_discount = totals.total_discount
+    invoice.total_before_taxes = totals.total_before_taxes
+    invoice.total_taxes = totals.total_taxes
+    invoice.total_with_taxes = totals.total_with_taxes
+    invoice.total_vat = totals.total_vat
+    invoice.total_withholding = totals.total_withholding
+
+
+def stored_figures(line: InvoiceLine) -> LineFigures:
+    """A stored line's figures as written (the inverse of ``write_lines``)."""
+    return LineFigures(
+        subtotal=line.subtotal,
+        total_discount=line.total_discount,
+        total_before_taxes=line.total_before_taxes,
+        taxes=tuple(
+            TaxAmount(kind=t.kind, percentage=t.percentage, name=t.name, base=t.base, total=t.total)
+            for t in line.taxes
+        ),
+        total_taxes=line.total_taxes,
+        total_with_taxes=line.total_with_taxes,
+    )

@@ -1,0 +1,91 @@
+"""Verifying an account's stored chain, page by page, trusting nothing stored about it.
+
+Each row is rebuilt into the record it claims to be and handed to the domain's
+:func:`~invoicegraph.domain.verifactu.chain.verify_chain`, which recomputes every fingerprint,
+compares every link and checks that time never goes backwards. Pages keep memory flat for a
+chain of millions of records; each page continues from the last record of the one before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from invoicegraph.db.models import Account, VerifactuRecord
+from invoicegraph.domain.errors import ValidationFailed
+from invoicegraph.domain.verifactu.chain import ChainBreak, ChainProblem, verify_chain
+from invoicegraph.domain.verifactu.codes import TipoOperacion
+from invoicegraph.domain.verifactu.records import InvoiceId, Registro
+from invoicegraph.services.verifactu.stored import ALTA, registro_from_row
+
+PAGE_SIZE = 500
+
+
+def _unreadable(row: VerifactuRecord, detail: str) -> ChainBreak:
+    """A row whose fields no longer form a record: its fingerprint cannot hold either."""
+    operation = TipoOperacion.ALTA if row.record_type == ALTA else TipoOperacion.ANULACION
+    return ChainBreak(
+        index=row.chain_position,
+        operation=operation,
+        invoice=InvoiceId(row.issuer_tax_id, row.invoice_number, row.invoice_date),
+        problem=ChainProblem.FINGERPRINT_MISMATCH,
+        detail=detail,
+    )
+
+
+def _rebuild(row: VerifactuRecord) -> Registro | ChainBreak:
+    try:
+        record = registro_from_row(row)
+    except (ValidationFailed, ValueError, KeyError, TypeError) as exc:
+        return _unreadable(row, f"the stored fields do not form a record: {exc}")
+    if record.generated_at != row.generated_at:
+        # the hashed text is what counts; a disagreeing column means someone edited one
+        return _unreadable(row, f"generated_at {row.generated_at} is not {row.generated_at_text}")
+    return record
+
+
+async def verify_account_chain(
+    session: AsyncSession, account: Account, *, page_size: int = PAGE_SIZE
+) -> ChainBreak | None:
+    """The first break in the account's chain, or ``None`` when it holds.
+
+    The break's ``index`` is the ``chain_position`` of the offending record (the first record
+    is position 1). Records generated in the future count as a break.
+    """
+    now = dt.datetime.now(dt.UTC)
+    after: Registro | None = None
+    last_position = 0
+    while True:
+        rows = (
+            await session.scalars(
+                select(VerifactuRecord)
+                .where(
+                    VerifactuRecord.account_id == account.id,
+                    VerifactuRecord.chain_position > last_position,
+                )
+                .order_by(VerifactuRecord.chain_position)
+                .limit(page_size)
+            )
+        ).all()
+        if not rows:
+            return None
+        records: list[Registro] = []
+        unreadable: ChainBreak | None = None
+        for row in rows:
+            rebuilt = _rebuild(row)
+            if isinstance(rebuilt, ChainBreak):
+                unreadable = rebuilt
+                break
+            records.append(rebuilt)
+        found = verify_chain(records, after=after, now=now)
+        if found is not None:
+            return replace(found, index=rows[found.index].chain_position)
+        if unreadable is not None:
+            return unreadable
+        after = records[-1]
+        last_position = rows[-1].chain_position
+        for row in rows:
+            session.expunge(row)  # keep memory flat on long chains

@@ -1,0 +1,24 @@
+"""Documents need a complete issuer (Facturae requires an address): a fuller account."""
+
+from __future__ import annotations
+
+import pytest
+
+from invoicegraph.db.engine import Database
+from invoicegraph.db.models import Account
+from invoicegraph.services.accounts import create_account
+
+
+@pytest.fixture
+async def account(database: Database) -> Account:
+    async with database.sessions() as session:
+        return await create_account(
+            session,
+            name="Acme Inc. S.A.",
+            tax_id="B12345674",
+            plan="professional",
+            address="Gran Vía 1",
+            city="Madrid",
+            province="Madrid",
+            postal_code="28013",
+        )

@@ -1,0 +1,184 @@
+"""Chain verification catches a stored value changed behind the application's back.
+
+The database refuses UPDATE and DELETE on records, so tampering here goes around it as only the
+database owner can: PostgreSQL with ``session_replication_role = replica`` (triggers off for
+the transaction), SQLite by dropping the trigger and creating it again.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import delete, text, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from invoicegraph.db.engine import Database
+from invoicegraph.db.models import Account, VerifactuRecord, VerifactuSubmission
+from invoicegraph.services.verifactu.verify import verify_account_chain
+
+from .helpers import client_id, issued, line, records
+
+
+@asynccontextmanager
+async def around_the_trigger(database: Database) -> AsyncIterator[AsyncConnection]:
+    async with database.engine.begin() as connection:
+        if database.dialect == "postgresql":
+            await connection.execute(text("SET LOCAL session_replication_role = replica"))
+            yield connection
+            return
+        triggers = (
+            await connection.execute(
+                text(
+                    "SELECT sql FROM sqlite_master WHERE type = 'trigger' "
+                    "AND tbl_name = 'verifactu_records'"
+                )
+            )
+        ).scalars()
+        definitions = list(triggers)
+        for name in ("verifactu_records_no_update", "verifactu_records_no_delete"):
+            await connection.execute(text(f"DROP TRIGGER {name}"))
+        yield connection
+        for definition in definitions:
+            await connection.execute(text(definition))
+
+
+async def chain_of_three(database: Database, account: Account) -> list[VerifactuRecord]:
+    client = await client_id(database, account)
+    for price in ("100", "50", "25"):
+        await issued(database, account, [line(price)], client=client)
+    return await records(database, account)
+
+
+async def verify(database: Database, account: Account, page_size: int = 500) -> Any:
+    async with database.sessions() as session, session.begin():
+        return await verify_account_chain(session, account, page_size=page_size)
+
+
+async def test_an_untouched_chain_verifies(database: Database, vf_account: Account) -> None:
+    await chain_of_three(database, vf_account)
+
+    assert await verify(database, vf_account) is None
+    assert await verify(database, vf_account, page_size=1) is None
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "problem"),
+    [
+        ("total_amount", Decimal("999.00"), "fingerprint_mismatch"),
+        ("invoice_number", "F-999", "fingerprint_mismatch"),
+        ("previous_fingerprint", "0" * 64, "fingerprint_mismatch"),
+        ("generated_at_text", "2020-01-01T00:00:00+01:00", "fingerprint_mismatch"),
+        ("breakdown", [], "fingerprint_mismatch"),  # no breakdown: not a record at all
+    ],
+)
+async def test_a_changed_value_is_caught_at_its_record(
+    database: Database, vf_account: Account, column: str, value: Any, problem: str
+) -> None:
+    chain = await chain_of_three(database, vf_account)
+    async with around_the_trigger(database) as connection:
+        await connection.execute(
+            update(VerifactuRecord).where(VerifactuRecord.id == chain[1].id).values({column: value})
+        )
+
+    found = await verify(database, vf_account, page_size=2)
+
+    assert found is not None
+    assert (found.index, found.problem.value) == (2, problem)
+    assert found.invoice.number == (
+        value if column == "invoice_number" else chain[1].invoice_number
+    )
+
+
+async def test_a_rewritten_breakdown_no_longer_adds_up(
+    database: Database, vf_account: Account
+) -> None:
+    chain = await chain_of_three(database, vf_account)
+    breakdown = [{**chain[2].breakdown[0], "base": "1.00"}]
+    async with around_the_trigger(database) as connection:
+        await connection.execute(
+            update(VerifactuRecord)
+            .where(VerifactuRecord.id == chain[2].id)
+            .values(breakdown=breakdown)
+        )
+
+    found = await verify(database, vf_account, page_size=2)
+
+    assert found is not None and (found.index, found.problem.value) == (3, "totals_mismatch")
+
+
+async def test_a_deleted_record_breaks_the_link_of_the_next(
+    database: Database, vf_account: Account
+) -> None:
+    chain = await chain_of_three(database, vf_account)
+    async with around_the_trigger(database) as connection:
+        await connection.execute(
+            delete(VerifactuSubmission).where(VerifactuSubmission.record_id == chain[1].id)
+        )
+        await connection.execute(delete(VerifactuRecord).where(VerifactuRecord.id == chain[1].id))
+
+    found = await verify(database, vf_account)
+
+    assert found is not None and (found.index, found.problem.value) == (3, "link_mismatch")
+    async with database.sessions() as session:  # the guard is back once the owner is done
+        with pytest.raises(Exception, match="append-only"):
+            async with session.begin():
+                await session.execute(
+                    delete(VerifactuRecord).where(VerifactuRecord.id == chain[2].id)
+                )
+
+
+def run_cli(
+    database: Database, account: Account, command: str = "verify"
+) -> subprocess.CompletedProcess[str]:
+    url = database.engine.url.render_as_string(hide_password=False)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "invoicegraph",
+            "verifactu",
+            command,
+            "--account",
+            str(account.uuid),
+        ],
+        env={**os.environ, "DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+async def test_the_commands_print_ok_or_the_break_and_the_unsent_count(
+    database: Database, vf_account: Account
+) -> None:
+    chain = await chain_of_three(database, vf_account)
+
+    intact = run_cli(database, vf_account)
+    assert intact.returncode == 0, intact.stderr
+    live, sandbox = intact.stdout.splitlines()
+    assert live == f"OK {vf_account.uuid} Taller Verifactu S.L."
+    assert sandbox.startswith("OK ") and "(sandbox)" in sandbox
+
+    async with around_the_trigger(database) as connection:
+        await connection.execute(
+            update(VerifactuRecord)
+            .where(VerifactuRecord.id == chain[1].id)
+            .values(total_amount=Decimal("0.01"))
+        )
+    broken = run_cli(database, vf_account)
+    assert broken.returncode == 1
+    first = broken.stdout.splitlines()[0]
+    assert first.startswith(f"BROKEN {vf_account.uuid} Taller Verifactu S.L.: record 2 (Alta ")
+    assert chain[1].invoice_number in first and "fingerprint_mismatch" in first
+
+    status = run_cli(database, vf_account, "status")
+    assert status.returncode == 0, status.stderr
+    assert status.stdout.splitlines()[0] == f"3 unsent {vf_account.uuid} Taller Verifactu S.L."
