@@ -84,7 +84,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             stop.set()
             if worker is not None:
                 await worker
-            shutdown_pool(wait=False)
+            # wait, so no PDF worker process outlives the server
+            shutdown_pool(wait=True)
             if owns_database:
                 await db.dispose()
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import multiprocessing.connection
 import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
@@ -28,8 +29,26 @@ _pool: ProcessPoolExecutor | None = None
 _pool_size: int = max(1, os.cpu_count() or 1)
 
 
+def _exit_with_parent() -> None:
+    """End this worker as soon as the process that spawned it is gone.
+
+    A worker holds both ends of the executor's job pipe, so when the server is killed (OOM,
+    SIGKILL) it would wait on that pipe forever; the parent's sentinel tells it to leave.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(0)
+
+    threading.Thread(target=watch, name="pdf-worker-parent-watch", daemon=True).start()
+
+
 def _warm_worker() -> None:
     """Pool initializer: run once in each new worker before it takes any job."""
+    _exit_with_parent()
     from invoicegraph.pdf.typeset import warm_up
 
     warm_up()

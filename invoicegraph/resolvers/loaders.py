@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from collections.abc import Awaitable, Callable, Sequence
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from sqlalchemy import select
@@ -137,24 +138,23 @@ class Loaders:
 
 
 class LineRecord:
-    """An invoice line read for display only (``resolvers/prefetch.py``): the selected
-    columns as attributes, and its taxes; no ORM state to build."""
+    """An invoice line read for display only (``resolvers/prefetch.py``): a named tuple of the
+    selected columns and its taxes (``record_class``); no ORM state to build."""
 
-    id: int
-    invoice_id: int
-
-    def __init__(self, values: dict[str, Any], taxes: list[LineTaxRecord]) -> None:
-        self.__dict__ = values
-        self.taxes = taxes
+    __slots__ = ()
 
 
 class LineTaxRecord:
-    """A line's tax read for display only: the selected columns as attributes."""
+    """A line's tax read for display only: a named tuple of the selected columns."""
 
-    line_id: int
+    __slots__ = ()
 
-    def __init__(self, values: dict[str, Any]) -> None:
-        self.__dict__ = values
+
+@lru_cache(maxsize=256)
+def record_class(base: type, names: tuple[str, ...]) -> Any:
+    """A named tuple of ``names`` that is also a ``base`` (what the GraphQL types accept)."""
+    row = namedtuple(base.__name__ + "Row", names)  # type: ignore[misc]
+    return type(base.__name__, (row, base), {"__slots__": ()})
 
 
 def loaded_relationship(obj: object, name: str) -> Any | None:
@@ -165,4 +165,4 @@ def loaded_relationship(obj: object, name: str) -> Any | None:
     return obj.__dict__.get(name)
 
 
-__all__ = ["LineRecord", "LineTaxRecord", "Loaders", "Quote", "loaded_relationship"]
+__all__ = ["LineRecord", "LineTaxRecord", "Loaders", "Quote", "loaded_relationship", "record_class"]

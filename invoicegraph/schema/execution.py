@@ -47,6 +47,7 @@ from strawberry.types.field import StrawberryField
 
 from invoicegraph.schema.plain_steps import (
     FALLBACK,
+    CompositeStep,
     FastResolver,
     ReadAttribute,
     Step,
@@ -216,6 +217,9 @@ class PlainDataExecutionContext(StrawberryGraphQLCoreExecutionContext):
         leaf = leaf_step(resolve, field.type)
         if leaf is not None:
             return leaf
+        composite = self._composite_step(resolve, field.type, field_details_list)
+        if composite is not None:
+            return composite
         complete = self._completer(field.type, field_details_list)
         if complete is None:
             return None
@@ -227,6 +231,39 @@ class PlainDataExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return complete(value, context)
 
         return step
+
+    def _composite_step(
+        self, resolve: FastResolver, type_: GraphQLOutputType, field_details_list: Any
+    ) -> CompositeStep | None:
+        """An object field, or a list of objects: the shapes ``object_step`` inlines."""
+        non_null = isinstance(type_, GraphQLNonNull)
+        inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+        if isinstance(inner, GraphQLList):
+            item = inner.of_type
+            item_non_null = isinstance(item, GraphQLNonNull)
+            named = item.of_type if isinstance(item, GraphQLNonNull) else item
+            if not isinstance(named, GraphQLObjectType):
+                return None
+            complete = self._object_completer(named, field_details_list, item_non_null)
+            return None if complete is None else CompositeStep(resolve, complete, True, non_null)
+        if not isinstance(inner, GraphQLObjectType):
+            return None
+        complete = self._object_completer(inner, field_details_list, non_null)
+        return None if complete is None else CompositeStep(resolve, complete, False, non_null)
+
+    def _object_completer(
+        self, type_: GraphQLObjectType, field_details_list: Any, non_null: bool
+    ) -> Step | None:
+        grouped_field_set, defer_usages, _ = self.collect_subfields(type_, field_details_list)
+        if defer_usages:
+            return None
+        steps: list[tuple[str, Step]] = []
+        for response_name, details in grouped_field_set.items():
+            step = self._step(type_, details)
+            if step is None:
+                return None
+            steps.append((response_name, step))
+        return object_step(type_.name, type_.is_type_of, steps, non_null=non_null)
 
     def _completer(self, type_: GraphQLOutputType, field_details_list: Any) -> Step | None:
         if is_non_null_type(type_):
@@ -269,14 +306,5 @@ class PlainDataExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return items
         if is_object_type(type_):
             assert isinstance(type_, GraphQLObjectType)
-            grouped_field_set, defer_usages, _ = self.collect_subfields(type_, field_details_list)
-            if defer_usages:
-                return None
-            steps: list[tuple[str, Step]] = []
-            for response_name, details in grouped_field_set.items():
-                step = self._step(type_, details)
-                if step is None:
-                    return None
-                steps.append((response_name, step))
-            return object_step(type_.name, type_.is_type_of, steps)
+            return self._object_completer(type_, field_details_list, non_null=False)
         return None  # interfaces and unions: the general path resolves the runtime type

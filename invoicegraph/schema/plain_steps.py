@@ -29,7 +29,7 @@ written as string literals with ``repr``, so nothing from a request reaches the 
 from __future__ import annotations
 
 import keyword
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from graphql import GraphQLNonNull, GraphQLOutputType, Undefined, is_leaf_type, is_non_null_type
@@ -119,17 +119,61 @@ def leaf_step(resolve: FastResolver, type_: GraphQLOutputType) -> Step | None:
     return resolved_leaf
 
 
+def _as_items(value: Any) -> Any:
+    """A list field's value, unless it is something graphql-core would not iterate."""
+    if isinstance(value, str | bytes | Mapping):
+        raise _Fallback
+    return value
+
+
+class CompositeStep:
+    """An object field (``many`` False) or a list of objects: resolve, then complete each with
+    a generated ``object_step``; what ``object_step`` inlines into its parent's function."""
+
+    __slots__ = ("complete", "many", "non_null", "resolve")
+
+    def __init__(self, resolve: FastResolver, complete: Step, many: bool, non_null: bool) -> None:
+        self.resolve = resolve
+        self.complete = complete
+        self.many = many
+        self.non_null = non_null
+
+    def __call__(self, root: Any, context: Any) -> Any:
+        value = self.resolve(root, context)
+        if value is FALLBACK:
+            raise _Fallback
+        if value is None:
+            if self.non_null:
+                raise _Fallback
+            return None
+        complete = self.complete
+        if self.many:
+            return [complete(item, context) for item in _as_items(value)]
+        return complete(value, context)
+
+
 def object_step(
-    type_name: str, is_type_of: Callable[[Any, Any], Any] | None, steps: list[tuple[str, Step]]
+    type_name: str,
+    is_type_of: Callable[[Any, Any], Any] | None,
+    steps: list[tuple[str, Step]],
+    *,
+    non_null: bool = False,
 ) -> Step:
-    """One generated function completing a selection of ``type_name`` on a value."""
+    """One generated function completing a selection of ``type_name`` on a value (a null value
+    is null, or with ``non_null`` a fallback)."""
     namespace: dict[str, Any] = {
         "Fallback": _Fallback,
+        "FALLBACK": FALLBACK,
         "check": _check,
+        "as_items": _as_items,
         "is_type_of": is_type_of,
         "accepted": set(),
     }
-    body = ["def complete(value, context):", "    if value is None:", "        return None"]
+    body = [
+        "def complete(value, context):",
+        "    if value is None:",
+        "        raise Fallback" if non_null else "        return None",
+    ]
     if is_type_of is not None:
         # is_type_of asks the class (an isinstance check, here as in Strawberry's default):
         # once a class passed, its other instances need not ask again
@@ -150,6 +194,27 @@ def object_step(
             namespace[f"type_{i}"] = step.passthrough
             body.append(f"    elif type({target}) is not type_{i}:")
             body.append(f"        {target} = check(serialize_{i}({target}))")
+        elif isinstance(step, CompositeStep):
+            namespace[f"complete_{i}"] = step.complete
+            if isinstance(step.resolve, ReadAttribute) and _safe_attribute(step.resolve.name):
+                body.append(f"    {target} = value.{step.resolve.name}")
+            else:
+                namespace[f"resolve_{i}"] = step.resolve
+                body.append(f"    {target} = resolve_{i}(value, context)")
+                body.append(f"    if {target} is FALLBACK:")
+                body.append("        raise Fallback")
+            body.append(f"    if {target} is None:")
+            body.append("        raise Fallback" if step.non_null else "        pass")
+            if step.many:
+                body.append("    else:")
+                body.append(f"        if type({target}) is not list:")
+                body.append(f"            {target} = as_items({target})")
+                body.append(
+                    f"        {target} = [complete_{i}(item, context) for item in {target}]"
+                )
+            else:
+                body.append("    else:")
+                body.append(f"        {target} = complete_{i}({target}, context)")
         else:
             namespace[f"step_{i}"] = step
             body.append(f"    {target} = step_{i}(value, context)")

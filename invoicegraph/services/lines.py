@@ -14,7 +14,7 @@ from invoicegraph.db.models import Account, Product, Tax
 from invoicegraph.domain.errors import FieldError, ValidationFailed
 from invoicegraph.domain.money import LineFigures, LineInput, TaxRate, compute_line
 from invoicegraph.domain.validation import MAX_AMOUNT, check_decimal, check_text
-from invoicegraph.services.refs import Ref
+from invoicegraph.services.refs import Ref, is_row_id
 from invoicegraph.services.taxes import TaxWithRate, current_rates, vat_by_rate
 
 MAX_LINES = 500
@@ -277,7 +277,7 @@ async def _products(
     refs = {line.product for line in lines if line.product is not None}
     if not refs:
         return {}
-    int_refs = [r for r in refs if isinstance(r, int) and not isinstance(r, bool)]
+    int_refs = [r for r in refs if is_row_id(r)]
     uuid_refs = [r for r in refs if not isinstance(r, int)]
     found: dict[Ref, Product] = {}
     if int_refs:
@@ -305,7 +305,7 @@ async def _tax_ids(
     refs = {r for line in lines for r in (line.taxes or [])}
     by_ref: dict[Ref, int] = {}
     if refs:
-        int_refs = [r for r in refs if isinstance(r, int)]
+        int_refs = [r for r in refs if is_row_id(r)]
         uuid_refs = [r for r in refs if not isinstance(r, int)]
         if int_refs:
             for tax_id in await session.scalars(

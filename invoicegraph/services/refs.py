@@ -15,6 +15,11 @@ Ref = uuid.UUID | int
 M = TypeVar("M")
 
 
+def is_row_id(ref: object) -> bool:
+    """An integer that can be a row id (BIGINT): larger ones would overflow the database."""
+    return isinstance(ref, int) and not isinstance(ref, bool) and 0 < ref < 2**63
+
+
 def ref_filter(model: Any, account: Account, ref: Ref) -> list[Any]:
     column = model.uuid if isinstance(ref, uuid.UUID) else model.id
     return [model.account_id == account.id, column == ref]

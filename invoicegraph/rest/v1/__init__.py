@@ -21,6 +21,7 @@ def routes() -> list[Route]:
         route("/invoices/{id}/download", invoice_actions.download_invoice, ["GET"]),
         route("/invoices/{id}/issue", invoice_actions.issue_invoice, ["POST"], write=True),
         route("/invoices/{id}/rectify", invoice_actions.rectify_invoice, ["POST"], write=True),
+        route("/invoices/{id}/annul", invoice_actions.annul_invoice, ["POST"], write=True),
         route("/contacts", contacts.list_contacts, ["GET"]),
         route("/contacts", contacts.create_contact, ["POST"], write=True),
         route("/contacts/{id}", contacts.get_contact, ["GET"]),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
+from invoicegraph.domain.errors import ValidationFailed
 from invoicegraph.rest.endpoint import Call
 from invoicegraph.rest.v1 import invoice_context
 from invoicegraph.rest.v1.invoice_input import issue_body
@@ -47,6 +48,20 @@ async def rectify_invoice(call: Call) -> Response:
         "e_invoicing": states.get(rectificative.id),
     }
     return call.json({"data": data}, 201)
+
+
+async def annul_invoice(call: Call) -> Response:
+    """Annul an invoice issued by mistake (not in the Orzame document: what a VERI*FACTU user
+    needs, since issued invoices cannot be deleted there)."""
+    ref = call.path_ref()
+    raw = body_object(call.body).get("reason")
+    if raw is not None and (not isinstance(raw, str) or len(raw) > 500):
+        raise ValidationFailed.single("reason", "must be a text of at most 500 characters")
+    async with call.session() as session:
+        annulled = await invoices.annul_invoice(session, call.auth.account, ref, raw)
+    states = await invoice_context.e_invoicing(call, [annulled])
+    data = {"annulled_invoice_id": annulled.id, "e_invoicing": states.get(annulled.id)}
+    return call.json({"data": data})
 
 
 async def download_invoice(call: Call) -> Response:

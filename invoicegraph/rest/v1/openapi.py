@@ -179,6 +179,7 @@ def openapi_paths() -> dict[str, Any]:
         for name, key in (
             ("issue", "issue_invoice_id"),
             ("rectify", "rectification_invoice_id"),
+            ("annul", "annulled_invoice_id"),
         )
     }
     pdf = {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}
@@ -245,6 +246,16 @@ def openapi_paths() -> dict[str, Any]:
                 body="V1RectifyInput",
             ),
         },
+    }
+    paths["/v1/invoices/{id}/annul"] = {
+        "parameters": [_id_param()],
+        "post": _operation(
+            "Annul an invoice issued by mistake (it stays, marked annulled; with VERI*FACTU "
+            "on, a cancellation record joins the chain)",
+            ("200", "The annulled invoice's id", issued["annul"]),
+            ("404", "409"),
+            body="V1AnnulInput",
+        ),
     }
     paths.update(_catalogue("contacts", "V1Contact", "contacts", search="In name, tax id, email"))
     paths["/v1/contacts"]["post"] = _operation(

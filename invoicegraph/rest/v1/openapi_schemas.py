@@ -353,6 +353,7 @@ def schemas() -> dict[str, Schema]:
             ["date", "serie_id"],
         ),
         "V1RectifyInput": obj({"date": DATE_IN, "serie_id": ID_IN}, ["date", "serie_id"]),
+        "V1AnnulInput": obj({"reason": {"type": ["string", "null"], "maxLength": 500}}),
         "V1InvoicePage": _page("V1InvoiceSummary"),
         "V1Info": closed(
             {

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import AsyncIterator
 from io import BytesIO
@@ -82,3 +84,43 @@ async def test_a_killed_worker_is_replaced(
 def test_a_pool_needs_at_least_one_worker() -> None:
     with pytest.raises(ValueError, match="at least one worker"):
         pool.configure_pool(0)
+
+
+_SERVER_SCRIPT = """
+import asyncio, os
+from invoicegraph.pdf import pool
+
+async def main():
+    await pool.start_pool(1)
+    loop = asyncio.get_running_loop()
+    print(await loop.run_in_executor(pool._get_pool(), os.getpid), flush=True)
+    await asyncio.sleep(120)
+
+asyncio.run(main())
+"""
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return "State:\tZ" not in status.read()
+    except FileNotFoundError:
+        return False
+
+
+def test_workers_leave_when_the_server_is_killed() -> None:
+    server = subprocess.Popen(
+        [sys.executable, "-c", _SERVER_SCRIPT], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert server.stdout is not None
+        worker = int(server.stdout.readline())
+        assert _is_running(worker)
+    finally:
+        server.kill()
+        server.wait()
+
+    deadline = time.monotonic() + 15
+    while _is_running(worker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _is_running(worker)

@@ -1,0 +1,172 @@
+"""One world for the security tests, built once per package on PostgreSQL: two live accounts
+with one object of every kind each, the keys of every case of the matrix, and the app.
+
+The matrix sends requests that must all be refused, so the world does not change under it;
+the tests that do write (injection probes) create their own objects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select
+from starlette.applications import Starlette
+
+from invoicegraph.app import create_app
+from invoicegraph.db.engine import Database
+from invoicegraph.db.models import (
+    Account,
+    ApiKey,
+    DueDateTerm,
+    PaymentMethod,
+    Series,
+    Tax,
+)
+from invoicegraph.services.accounts import create_account
+from invoicegraph.services.api_keys import create_key, revoke_key
+from invoicegraph.services.clients import ClientInput, create_client
+from invoicegraph.services.invoices import InvoiceData, create_draft, issue_invoice
+from invoicegraph.services.lines import LineData
+from invoicegraph.services.products import ProductInput, create_product
+from invoicegraph.services.quotes import QuoteData, create_quote
+from invoicegraph.settings import Settings
+
+# what a response must never show, whatever was sent
+LEAKS = ("Traceback", "sqlalchemy", "asyncpg", "psycopg", "sqlite3", 'File "', "SELECT ")
+
+
+@dataclass
+class Objects:
+    """One object of every kind in an account: ``ints`` for /v1, ``uuids`` for /api and
+    GraphQL."""
+
+    ints: dict[str, int] = field(default_factory=dict)
+    uuids: dict[str, uuid.UUID] = field(default_factory=dict)
+
+    def add(self, kind: str, row: Any) -> None:
+        self.ints[kind] = row.id
+        self.uuids[kind] = row.uuid
+
+
+@dataclass
+class World:
+    database: Database
+    app: Starlette
+    mine: Account
+    other: Account
+    keys: dict[str, str]  # write, admin, read, revoked, test_write, test_admin, other_admin
+    my_objects: Objects
+    other_objects: Objects
+
+
+async def _objects(database: Database, account: Account, keys: list[ApiKey]) -> Objects:
+    found = Objects()
+    async with database.sessions() as session:
+        client = await create_client(
+            session, account, ClientInput(name="Cliente Matriz S.L.", tax_id="B12345674")
+        )
+    found.add("client", client)
+    line = LineData(
+        description="Servicio", quantity=Decimal(1), price=Decimal(10), vat_rate=Decimal(21)
+    )
+    for kind in ("invoice", "draft"):
+        async with database.sessions() as session:
+            invoice = await create_draft(
+                session, account, InvoiceData(client=client.id, lines=[line])
+            )
+        if kind == "invoice":
+            async with database.sessions() as session:
+                invoice = await issue_invoice(session, account, invoice.id)
+        found.add(kind, invoice)
+    async with database.sessions() as session:
+        found.add("quote", await create_quote(session, account, QuoteData(client=client.id)))
+    async with database.sessions() as session:
+        product = await create_product(
+            session, account, ProductInput(name="Producto", price=Decimal(5))
+        )
+    found.add("product", product)
+    async with database.sessions() as session, session.begin():
+        for kind, model in (
+            ("tax", Tax),
+            ("series", Series),
+            ("payment_method", PaymentMethod),
+            ("due_date_term", DueDateTerm),
+        ):
+            row = await session.scalar(
+                select(model).where(model.account_id == account.id).order_by(model.id).limit(1)
+            )
+            found.add(kind, row)
+    found.add("api_key", keys[0])
+    return found
+
+
+@pytest.fixture(scope="package")
+async def world(postgresql_database: Database) -> AsyncIterator[World]:
+    database = postgresql_database
+    async with database.sessions() as session:
+        mine = await create_account(
+            session, name="Matriz S.A.", tax_id="B12345674", plan="professional"
+        )
+    async with database.sessions() as session:
+        other = await create_account(
+            session, name="Ajena S.L.", tax_id="B27346063", plan="professional"
+        )
+    keys: dict[str, str] = {}
+    rows: dict[str, ApiKey] = {}
+    for name, owner, access, mode in (
+        ("write", mine, "write", "live"),
+        ("admin", mine, "admin", "live"),
+        ("read", mine, "read", "live"),
+        ("revoked", mine, "write", "live"),
+        ("test_write", mine, "write", "test"),
+        ("test_admin", mine, "admin", "test"),
+        ("other_admin", other, "admin", "live"),
+        ("spare", mine, "read", "live"),  # the api key the matrix names as my object
+    ):
+        async with database.sessions() as session:
+            created = await create_key(session, owner, access=access, mode=mode)
+        keys[name], rows[name] = created.text, created.key
+    async with database.sessions() as session:
+        await revoke_key(session, mine, rows["revoked"].uuid)
+    app = create_app(Settings(rate_limit_per_minute=0), database=database)
+    yield World(
+        database=database,
+        app=app,
+        mine=mine,
+        other=other,
+        keys=keys,
+        my_objects=await _objects(database, mine, [rows["spare"]]),
+        other_objects=await _objects(database, other, [rows["other_admin"]]),
+    )
+
+
+@pytest.fixture
+async def http(world: World) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=world.app), base_url="http://security.test"
+    ) as client:
+        yield client
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+def assert_clean(response: httpx.Response) -> None:
+    """Never a 5xx, never a traceback or SQL, always JSON (or a document we asked for)."""
+    assert response.status_code < 500, (response.status_code, response.text[:500])
+    media = response.headers.get("content-type", "")
+    assert media.startswith(("application/json", "application/pdf", "application/xml")), media
+    if media.startswith("application/json"):
+        for leak in LEAKS:
+            assert leak not in response.text, (leak, response.text[:500])
+
+
+TODAY = dt.date.today().isoformat()
