@@ -15,7 +15,7 @@ from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
 from invoicegraph.db.engine import Database, create_database
 from invoicegraph.http_errors import install_error_handlers
-from invoicegraph.pdf.pool import configure_pool, shutdown_pool
+from invoicegraph.pdf.pool import configure_pool, shutdown_pool, start_pool
 from invoicegraph.rest.ratelimit import RateLimiter
 from invoicegraph.settings import Settings, get_settings
 
@@ -70,8 +70,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        # PDF workers start with the first render (warm from then on), not with every app
         configure_pool(settings.pdf_workers)
+        warming: asyncio.Task[None] | None = None
+        if settings.pdf_warm_on_start:
+            # in the background: the server answers at once, the first PDF is warm
+            warming = asyncio.create_task(start_pool())
         stop = asyncio.Event()
         worker: asyncio.Task[None] | None = None
         if settings.verifactu_worker_in_serve:
@@ -84,6 +87,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             stop.set()
             if worker is not None:
                 await worker
+            if warming is not None and not warming.done():
+                warming.cancel()
             # wait, so no PDF worker process outlives the server
             shutdown_pool(wait=True)
             if owns_database:

@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     verifactu_retry_max_seconds: float = Field(default=3600.0, gt=0, le=3600)
     # documents
     pdf_workers: int = Field(default=2, ge=1, le=64)
+    # start (and warm) the PDF processes with the server, so the first download is not cold
+    pdf_warm_on_start: bool = True
 
 
 @lru_cache(maxsize=1)

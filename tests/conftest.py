@@ -22,6 +22,10 @@ from invoicegraph.db.models import Account
 from invoicegraph.services.accounts import create_account
 from invoicegraph.services.api_keys import create_key
 
+# servers started by tests render PDFs lazily: warming two PDF processes per server start
+# would only slow the suite down (the PDF tests warm their own pool)
+os.environ.setdefault("PDF_WARM_ON_START", "false")
+
 TEST_DATABASE_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 )

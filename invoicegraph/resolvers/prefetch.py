@@ -10,10 +10,12 @@ coroutine.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import Column, Table, select
+from sqlalchemy import BigInteger, Column, Table, any_, bindparam, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types.base import StrawberryList, StrawberryOptional
 from strawberry.utils.str_converters import to_camel_case
@@ -24,6 +26,17 @@ from invoicegraph.resolvers.loaders import LineRecord, LineTaxRecord, Loaders, r
 # what records are keyed and ordered by, selected or not
 LINE_KEYS = ("id", "invoice_id", "position")
 TAX_KEYS = ("line_id", "position")
+
+
+@asynccontextmanager
+async def read_only(session: AsyncSession) -> AsyncIterator[None]:
+    """A transaction for the prefetch reads. On PostgreSQL they run in autocommit: each is one
+    statement reading committed rows of the page just listed (whose own snapshot is already
+    gone), so a BEGIN and a COMMIT would be two round trips for nothing."""
+    async with session.begin():
+        if session.get_bind().dialect.name == "postgresql":
+            await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        yield
 
 
 def columns_for(
@@ -51,6 +64,14 @@ def columns_for(
             return list(table.columns)
         names.append(field.python_name)
     return [table.columns[name] for name in dict.fromkeys(names)]
+
+
+def one_of(column: Any, ids: list[int], dialect: str) -> Any:
+    """``column IN ids``. On PostgreSQL one array parameter (``= ANY($1)``): a page's 100 ids
+    as 100 expanded parameters cost a new SQL text to render per execution."""
+    if dialect == "postgresql":
+        return column == any_(bindparam("ids", ids, type_=ARRAY(BigInteger)))
+    return column.in_(ids)
 
 
 def _is_relation(type_: Any) -> bool:
@@ -84,9 +105,15 @@ async def prefetch_lines(
         InvoiceLine.__table__,
         LINE_KEYS,  # type: ignore[arg-type]
     )
-    lines = await session.execute(
+    # Core execution on the session's connection: these are plain rows, and the ORM's
+    # per-row loading layer would cost more than the rows themselves
+    connection = await session.connection()
+    lines = await connection.execute(
         select(*line_columns)
-        .where(InvoiceLine.account_id == account.id, InvoiceLine.invoice_id.in_(ids))
+        .where(
+            InvoiceLine.account_id == account.id,
+            one_of(InvoiceLine.invoice_id, ids, connection.dialect.name),
+        )
         .order_by(InvoiceLine.invoice_id, InvoiceLine.position)
     )
     taxes_of: dict[int, list[LineTaxRecord]] = defaultdict(list)
@@ -97,21 +124,24 @@ async def prefetch_lines(
             InvoiceLineTax.__table__,
             TAX_KEYS,  # type: ignore[arg-type]
         )
-        taxes = await session.execute(
+        taxes = await connection.execute(
             select(*tax_columns)
-            .where(InvoiceLineTax.account_id == account.id, InvoiceLineTax.invoice_id.in_(ids))
+            .where(
+                InvoiceLineTax.account_id == account.id,
+                one_of(InvoiceLineTax.invoice_id, ids, connection.dialect.name),
+            )
             .order_by(InvoiceLineTax.line_id, InvoiceLineTax.position)
         )
         names = tuple(column.key for column in tax_columns)
         make_tax = record_class(LineTaxRecord, names)._make
         line_id = names.index("line_id")
-        for row in taxes:
+        for row in taxes.all():
             taxes_of[row[line_id]].append(make_tax(row))
     lines_of: dict[int, list[LineRecord]] = defaultdict(list)
     names = tuple(column.key for column in line_columns)
     make_line = record_class(LineRecord, (*names, "taxes"))
     id_, invoice_id = names.index("id"), names.index("invoice_id")
-    for row in lines:
+    for row in lines.all():
         lines_of[row[invoice_id]].append(make_line(*row, taxes_of.get(row[id_], [])))
     for invoice in invoices:
         loaders.keep_page_lines(invoice, lines_of.get(invoice.id, []))

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from invoicegraph.db import models
 from invoicegraph.domain.errors import NotFound
 from invoicegraph.resolvers.common import admin, arg_ref, caller, lookup, query
-from invoicegraph.resolvers.prefetch import prefetch_clients, prefetch_lines
+from invoicegraph.resolvers.prefetch import prefetch_clients, prefetch_lines, read_only
 from invoicegraph.resolvers.selection import selected_below_nodes
 from invoicegraph.schema.catalog_types import (
     Account,
@@ -150,7 +150,7 @@ class Query:
         async def work(session: AsyncSession, account: models.Account) -> Page[models.Invoice]:
             page = await list_invoices(session, account, request, service_filter)
             if page.items and (line_fields is not None or with_clients):
-                async with session.begin():
+                async with read_only(session):
                     if line_fields is not None:
                         await prefetch_lines(
                             session,

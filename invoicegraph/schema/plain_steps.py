@@ -16,8 +16,10 @@ attribute inline and builds the answer's dict in one expression, e.g. for a line
         f0 = value.name
         if f0 is None:
             raise Fallback
-        if type(f0) is not str:
-            f0 = check(serialize_0(f0))
+        elif type(f0) is not str:
+            f0 = serialize_0(f0)
+            if f0 is None or f0 is Undefined:
+                raise Fallback
         f1 = value.percentage
         ...
         return {'name': f0, 'percentage': f1, 'base': f2, 'total': f3}
@@ -164,7 +166,7 @@ def object_step(
     namespace: dict[str, Any] = {
         "Fallback": _Fallback,
         "FALLBACK": FALLBACK,
-        "check": _check,
+        "Undefined": Undefined,
         "as_items": _as_items,
         "is_type_of": is_type_of,
         "accepted": set(),
@@ -193,7 +195,9 @@ def object_step(
             namespace[f"serialize_{i}"] = step.serialize
             namespace[f"type_{i}"] = step.passthrough
             body.append(f"    elif type({target}) is not type_{i}:")
-            body.append(f"        {target} = check(serialize_{i}({target}))")
+            body.append(f"        {target} = serialize_{i}({target})")
+            body.append(f"        if {target} is None or {target} is Undefined:")
+            body.append("            raise Fallback")
         elif isinstance(step, CompositeStep):
             namespace[f"complete_{i}"] = step.complete
             if isinstance(step.resolve, ReadAttribute) and _safe_attribute(step.resolve.name):

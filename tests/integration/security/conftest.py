@@ -170,3 +170,23 @@ def assert_clean(response: httpx.Response) -> None:
 
 
 TODAY = dt.date.today().isoformat()
+CASES = (
+    "no key",
+    "malformed key",
+    "revoked key",
+    "read key",
+    "another account's ids",
+    "test key on live ids",
+)
+
+
+def matrix(items: list[Any], name: Any, known_bugs: dict[tuple[str, str], str]) -> list[Any]:
+    """``items`` × ``CASES`` as pytest params; a known bug is a strict xfail, so the test
+    tells when it is fixed."""
+    params = []
+    for item in items:
+        for case in CASES:
+            bug = known_bugs.get((name(item), case))
+            marks = [pytest.mark.xfail(strict=True, reason=bug)] if bug else []
+            params.append(pytest.param(item, case, marks=marks, id=f"{name(item)} × {case}"))
+    return params

@@ -43,6 +43,8 @@ RESOURCES = {
 DRAFT_ACTIONS = {("POST", "issue"), ("DELETE", "{id}")}
 
 Body = Callable[[Objects], Any]
+# body fields that name another object (``tax_id`` is a client's NIF, not a reference)
+REFERENCES = {"client_id", "contact_id", "serie_id", "due_date_id", "payment_method_id"}
 
 
 def _api_item() -> dict[str, Any]:
@@ -81,6 +83,7 @@ BODIES: dict[str, Body] = {
     "DELETE /v1/invoices/{id}": lambda o: None,
     "POST /v1/invoices/{id}/issue": lambda o: {"date": TODAY, "serie_id": o.ints["series"]},
     "POST /v1/invoices/{id}/rectify": lambda o: {"date": TODAY, "serie_id": o.ints["series"]},
+    "POST /v1/invoices/{id}/annul": lambda o: {"reason": "emitida por error"},
     "POST /v1/contacts": lambda o: {"name": "Contacto nuevo"},
 }
 
@@ -141,7 +144,7 @@ class RestRoute:
         """Whether the minimal body refers to other objects (``client_id`` …), so that
         another account's ids can be sent even to a route without ``{id}``."""
         body = self.body(objects, required=True)
-        return isinstance(body, dict) and any(key.endswith("_id") for key in body)
+        return isinstance(body, dict) and any(key in REFERENCES for key in body)
 
 
 def table(app: Starlette) -> list[RestRoute]:
@@ -163,6 +166,11 @@ def table(app: Starlette) -> list[RestRoute]:
 
 
 @cache
+def served_app() -> Starlette:
+    """The app as ``invoicegraph serve`` builds it (its database is never touched)."""
+    return create_app(Settings(database_url="sqlite+aiosqlite:///:memory:"))
+
+
+@cache
 def route_table() -> list[RestRoute]:
-    """The table of the app as ``invoicegraph serve`` builds it (no database is touched)."""
-    return table(create_app(Settings(database_url="sqlite+aiosqlite:///:memory:")))
+    return table(served_app())

@@ -14,21 +14,14 @@ from typing import Any
 import httpx
 import pytest
 
-from .conftest import World, assert_clean, bearer
+from .conftest import World, assert_clean, bearer, matrix
 from .routes import RESOURCES, RestRoute, route_table
 from .snapshots import snapshot
 
 pytestmark = pytest.mark.xdist_group("security")
 
 ROUTES = route_table()
-CASES = (
-    "no key",
-    "malformed key",
-    "revoked key",
-    "read key",
-    "another account's ids",
-    "test key on live ids",
-)
+KNOWN_BUGS: dict[tuple[str, str], str] = {}
 MALFORMED = (
     "Bearer",
     "Bearer ",
@@ -92,12 +85,12 @@ async def _none_of(
         assert objects["ints"][kind] not in listed, (label, listed)
 
 
-@pytest.mark.parametrize("case", CASES)
-@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
+@pytest.mark.parametrize(("route", "case"), matrix(ROUTES, lambda r: r.name, KNOWN_BUGS))
 async def test_route_refuses_the_wrong_caller(
     route: RestRoute, case: str, http: httpx.AsyncClient, world: World
 ) -> None:
-    before = await snapshot(world)
+    # a GET changes nothing by construction of the routes; a refused write must not either
+    before = await snapshot(world) if route.write else None
     mine, theirs = world.my_objects, world.other_objects
     keys = world.keys
     if case == "no key":
@@ -153,4 +146,5 @@ async def test_route_refuses_the_wrong_caller(
             await _none_of(route, response, vars(objects), case)
         else:
             pytest.skip("a create naming no other object: nothing of anyone else's to reach")
-    assert await snapshot(world) == before
+    if before is not None:
+        assert await snapshot(world) == before
