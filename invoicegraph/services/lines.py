@@ -338,3 +338,42 @@ async def _tax_ids(
             ids = list(products[line.product].tax_ids)
         result.append(ids)
     return result
+
+
+def line_columns(line: PricedLine) -> dict[str, Any]:
+    """The columns every stored line (of an invoice or a quote) takes from a priced line."""
+    figures = line.figures
+    return {
+        "product_id": line.product_id,
+        "sku": line.sku,
+        "reference": line.reference,
+        "description": line.description,
+        "quantity": line.quantity,
+        "price": line.price,
+        "discount": line.discount,
+        "subtotal": figures.subtotal,
+        "total_discount": figures.total_discount,
+        "total_before_taxes": figures.total_before_taxes,
+        "total_taxes": figures.total_taxes,
+        "total_with_taxes": figures.total_with_taxes,
+    }
+
+
+def tax_columns(line: PricedLine) -> list[dict[str, Any]]:
+    """The columns of each line-tax snapshot, in the line's tax order (position from 1)."""
+    return [
+        {
+            "position": position,
+            "tax_id": tax.tax_id,
+            "tax_version_id": tax.tax_version_id,
+            "tax_version_uuid": tax.tax_version_uuid,
+            "kind": tax.kind,
+            "name": tax.name,
+            "percentage": tax.percentage,
+            "base": amount.base,
+            "total": amount.total,
+        }
+        for position, (tax, amount) in enumerate(
+            zip(line.taxes, line.figures.taxes, strict=True), start=1
+        )
+    ]

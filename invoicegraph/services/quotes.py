@@ -16,7 +16,13 @@ from invoicegraph.domain.money import summarise
 from invoicegraph.services.invoices.drafts import create_draft_in_transaction
 from invoicegraph.services.invoices.inputs import InvoiceData, TextData, clean_simple_fields
 from invoicegraph.services.invoices.loading import account_today
-from invoicegraph.services.lines import LineData, PricedLine, price_lines
+from invoicegraph.services.lines import (
+    LineData,
+    PricedLine,
+    line_columns,
+    price_lines,
+    tax_columns,
+)
 from invoicegraph.services.pagination import Page, PageRequest, paginate
 from invoicegraph.services.refs import Ref, fetch, ref_filter
 from invoicegraph.services.unset import UNSET, Maybe, is_set
@@ -49,36 +55,12 @@ def _write_lines(quote: Quote, priced: list[PricedLine]) -> None:
             account_id=quote.account_id,
             quote_id=quote.id,
             position=position,
-            product_id=line.product_id,
-            sku=line.sku,
-            reference=line.reference,
-            description=line.description,
-            quantity=line.quantity,
-            price=line.price,
-            discount=line.discount,
-            subtotal=line.figures.subtotal,
-            total_discount=line.figures.total_discount,
-            total_before_taxes=line.figures.total_before_taxes,
-            total_taxes=line.figures.total_taxes,
-            total_with_taxes=line.figures.total_with_taxes,
+            taxes=[],
+            **line_columns(line),
         )
-        for tax_position, (tax, amount) in enumerate(
-            zip(line.taxes, line.figures.taxes, strict=True), start=1
-        ):
+        for columns in tax_columns(line):
             row.taxes.append(
-                QuoteLineTax(
-                    account_id=quote.account_id,
-                    quote_id=quote.id,
-                    position=tax_position,
-                    tax_id=tax.tax_id,
-                    tax_version_id=tax.tax_version_id,
-                    tax_version_uuid=tax.tax_version_uuid,
-                    kind=tax.kind,
-                    name=tax.name,
-                    percentage=tax.percentage,
-                    base=amount.base,
-                    total=amount.total,
-                )
+                QuoteLineTax(account_id=quote.account_id, quote_id=quote.id, **columns)
             )
         quote.lines.append(row)
     totals = summarise([line.figures for line in priced])

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from invoicegraph.db.models import Account, Client, Invoice, InvoiceLine, InvoiceLineTax
 from invoicegraph.domain.money import LineFigures, TaxAmount, summarise
-from invoicegraph.services.lines import PricedLine
+from invoicegraph.services.lines import PricedLine, line_columns, tax_columns
 
 
 def snapshot_issuer(invoice: Invoice, account: Account) -> None:
@@ -46,41 +46,20 @@ def write_lines(invoice: Invoice, priced: Sequence[PricedLine]) -> None:
             account_id=invoice.account_id,
             invoice_id=invoice.id,
             position=position,
-            product_id=line.product_id,
-            sku=line.sku,
-            reference=line.reference,
-            description=line.description,
-            quantity=line.quantity,
-            price=line.price,
-            discount=line.discount,
-            subtotal=line.figures.subtotal,
-            total_discount=line.figures.total_discount,
-            total_before_taxes=line.figures.total_before_taxes,
-            total_taxes=line.figures.total_taxes,
-            total_with_taxes=line.figures.total_with_taxes,
             rectifies_line_id=line.rectifies_line_id,
             taxes=[],  # loaded even when the line has no tax: callers read it after the session
+            **line_columns(line),
         )
-        for tax_position, (tax, amount) in enumerate(
-            zip(line.taxes, line.figures.taxes, strict=True), start=1
-        ):
+        for tax, columns in zip(line.taxes, tax_columns(line), strict=True):
             row.taxes.append(
                 InvoiceLineTax(
                     account_id=invoice.account_id,
                     invoice_id=invoice.id,
-                    position=tax_position,
-                    tax_id=tax.tax_id,
-                    tax_version_id=tax.tax_version_id,
-                    tax_version_uuid=tax.tax_version_uuid,
-                    kind=tax.kind,
-                    name=tax.name,
-                    percentage=tax.percentage,
-                    base=amount.base,
-                    total=amount.total,
                     impuesto=tax.impuesto,
                     regime_key=tax.regime_key,
                     qualification=tax.qualification,
                     exemption_code=tax.exemption_code,
+                    **columns,
                 )
             )
         invoice.lines.append(row)
