@@ -38,8 +38,8 @@ serve: install
 test: install system-test assets lint typecheck pytest   ## the whole suite, as CI runs it
 
 lint: install
-	$(VENV)/bin/ruff check invoicegraph tests scripts
-	$(VENV)/bin/ruff format --check invoicegraph tests scripts
+	$(VENV)/bin/ruff check invoicegraph tests scripts bench
+	$(VENV)/bin/ruff format --check invoicegraph tests scripts bench
 
 typecheck: install
 	$(VENV)/bin/mypy

@@ -52,6 +52,8 @@ class ExactDecimal(TypeDecorator[Decimal]):
             return None
         if dialect.name == "sqlite":
             return (Decimal(int(value)) / self._factor).quantize(self._quantum)
+        if isinstance(value, Decimal):
+            return value  # asyncpg already decodes NUMERIC(p, s) with exactly s places
         return Decimal(value).quantize(self._quantum)
 
     @property

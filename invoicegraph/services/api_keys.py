@@ -136,20 +136,21 @@ async def authenticate(session: AsyncSession, authorization: str | None) -> Auth
     if parsed is None:
         raise Unauthenticated("invalid API key")
     async with session.begin():
-        owner = await session.scalar(
-            select(Account).where(
-                Account.uuid == parsed.account_uuid, Account.is_sandbox.is_(False)
-            )
-        )
-        key = None
-        if owner is not None:
-            key = await session.scalar(
-                select(ApiKey).where(
-                    ApiKey.account_id == owner.id, ApiKey.secret_hash == parsed.secret_hash
+        # one indexed lookup: the key together with the account it names
+        row = (
+            await session.execute(
+                select(ApiKey, Account)
+                .join(Account, Account.id == ApiKey.account_id)
+                .where(
+                    Account.uuid == parsed.account_uuid,
+                    Account.is_sandbox.is_(False),
+                    ApiKey.secret_hash == parsed.secret_hash,
                 )
             )
-        if owner is None or key is None or not hashes_match(key.secret_hash, parsed.secret_hash):
+        ).first()
+        if row is None or not hashes_match(row[0].secret_hash, parsed.secret_hash):
             raise Unauthenticated("invalid API key")
+        key, owner = row[0], row[1]
         if key.revoked_at is not None:
             raise Unauthenticated("this API key has been revoked")
         if key.mode != parsed.mode:
