@@ -44,6 +44,27 @@ def pdf_section(runs: int) -> common.Section:
     return common.Section(title, ["```", output, "```"])
 
 
+LOAD_BENCH = Path(__file__).with_name("load.py")
+
+
+def load_section(seconds: float, clients: int) -> common.Section:
+    """The mixed load of every face (bench/load.py): percentiles, 5xx and numbering checks."""
+    title = f"load — {clients} clients for {seconds:g} s, every face (bench/load.py)"
+    done = subprocess.run(
+        [sys.executable, str(LOAD_BENCH), "--seconds", str(seconds), "--clients", str(clients)],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 300,
+        cwd=common.REPO,
+        env={**os.environ, "BENCH_ADMIN_URL": common.ADMIN_URL},
+        check=False,
+    )
+    output = (done.stdout or "").strip()
+    if done.returncode != 0:
+        output += f"\n(exit {done.returncode}: anomalies)\n" + (done.stderr or "")[-2000:]
+    return common.Section(title, ["```", output, "```"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="shorter rounds (a smoke run)")
@@ -65,6 +86,9 @@ def main() -> None:
     common.run(go)
     with common.stage("pdf"):
         sections.append(pdf_section(runs=10 if args.quick else 20))
+    print(sections[-1].text(), flush=True)
+    with common.stage("load"):
+        sections.append(load_section(20 if args.quick else 60, 64))
     print(sections[-1].text(), flush=True)
     minutes = (time.perf_counter() - started) / 60
     header = [

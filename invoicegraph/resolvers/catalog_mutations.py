@@ -8,7 +8,7 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from invoicegraph.db import models
-from invoicegraph.domain.errors import ValidationFailed
+from invoicegraph.domain.errors import Forbidden, NotFound, ValidationFailed
 from invoicegraph.resolvers.common import maybe, maybe_ref, mutate, to_ref
 from invoicegraph.resolvers.invoice_mutations import line_data, texts
 from invoicegraph.schema.catalog_types import TaxView
@@ -233,7 +233,11 @@ class CatalogMutations:
         self, info: Info, access: str, test: bool = False, name: str = ""
     ) -> ApiKeyPayload:
         async def work(session: AsyncSession, account: models.Account) -> api_keys.CreatedKey:
-            owner = info.context.auth.owner if info.context.auth else account
+            auth = info.context.auth
+            owner = auth.owner if auth else account
+            if auth is not None and auth.test_mode and not test:
+                # test keys work on the sandbox: they must never mint a key to live data
+                raise Forbidden("a test key creates test keys only")
             return await api_keys.create_key(
                 session, owner, access=access, mode="test" if test else "live", name=name
             )
@@ -252,6 +256,12 @@ class CatalogMutations:
             ref = to_ref(id, "id", "ApiKey")
             if isinstance(ref, int):
                 raise ValidationFailed.single("id", "use the key's UUID or global id")
+            auth = info.context.auth
+            if auth is not None and auth.test_mode:
+                # a test key sees the test keys only; a live key is not found
+                keys = await api_keys.list_keys(session, owner)
+                if not any(k.uuid == ref and k.mode == "test" for k in keys):
+                    raise NotFound("api key", ref)
             return await api_keys.revoke_key(session, owner, ref)
 
         key, errors = await mutate(info, work, access="admin")

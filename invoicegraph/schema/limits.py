@@ -35,6 +35,61 @@ NESTED_LIST_SIZES = {"lines": 50, "taxes": 3, "taxBreakdown": 3, "rectifications
 LIST_FIELDS = {"invoices", "clients", "quotes", "products", "edges", "nodes", *NESTED_LIST_SIZES}
 
 
+MAX_EXPANDED_SELECTIONS = 5_000
+
+
+def expanded_selections(document: Any, cap: int = MAX_EXPANDED_SELECTIONS) -> int:
+    """How many selections the document's operations hold with every fragment spread
+    expanded — counted with each fragment's size memoised, so a "fragment bomb" (fragments
+    spreading the previous one twice, 2^n selections from a 2 kB query) is measured in linear
+    time and refused before any validation rule walks it. Stops counting past ``cap``."""
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    memo: dict[str, int] = {}
+    visiting: set[str] = set()
+
+    def size(selection_set: SelectionSetNode | None) -> int:
+        total = 0
+        for selection in selection_set.selections if selection_set else ():
+            if isinstance(selection, FieldNode):
+                total += 1 + size(selection.selection_set)
+            elif hasattr(selection, "type_condition"):  # inline fragment
+                total += size(selection.selection_set)  # type: ignore[attr-defined]
+            else:
+                total += fragment(selection.name.value)  # type: ignore[attr-defined]
+            if total > cap:
+                return cap + 1
+        return total
+
+    def fragment(name: str) -> int:
+        if name in memo:
+            return memo[name]
+        if name in visiting or name not in fragments:
+            return 0  # a cycle or an unknown fragment: validation reports it
+        visiting.add(name)
+        memo[name] = size(fragments[name].selection_set)
+        visiting.discard(name)
+        return memo[name]
+
+    total = 0
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            total += size(definition.selection_set)
+            if total > cap:
+                return cap + 1
+    return total
+
+
+def too_large_error(document: Any) -> GraphQLError | None:
+    if expanded_selections(document) > MAX_EXPANDED_SELECTIONS:
+        return GraphQLError(
+            f"the query expands to more than {MAX_EXPANDED_SELECTIONS} selections",
+            extensions={"code": "QUERY_TOO_COMPLEX"},
+        )
+    return None
+
+
 class MaxMutationsRule(ValidationRule):
     """At most ``MAX_MUTATIONS`` root fields in a mutation operation."""
 

@@ -16,6 +16,8 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
+from invoicegraph.schema.limits import too_large_error
+
 _Key = tuple[int, str, tuple[Any, ...]]
 _VALIDATED: dict[_Key, list[GraphQLError]] = {}
 
@@ -30,6 +32,15 @@ class CachedValidation(SchemaExtension):
         schema = context.schema._schema
         rules = tuple(context.validation_rules)
         if context.query is None or context.graphql_document is None:
+            bomb = (
+                too_large_error(context.graphql_document)
+                if context.graphql_document is not None
+                else None
+            )
+            if bomb is not None:
+                context.pre_execution_errors = [bomb]
+                yield
+                return
             context.pre_execution_errors = validate_document(
                 schema,
                 context.graphql_document,
@@ -40,7 +51,12 @@ class CachedValidation(SchemaExtension):
         key = (id(schema), context.query, rules)
         errors = _VALIDATED.get(key)
         if errors is None:
-            errors = validate_document(schema, context.graphql_document, rules)
+            bomb = too_large_error(context.graphql_document)
+            errors = (
+                [bomb]
+                if bomb is not None
+                else validate_document(schema, context.graphql_document, rules)
+            )
             if len(_VALIDATED) >= self.maxsize:
                 del _VALIDATED[next(iter(_VALIDATED))]  # the oldest entry
             _VALIDATED[key] = errors

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import orjson
+from cross_web import HTTPException as StrawberryHTTPException
 from graphql import OperationDefinitionNode, OperationType, parse
 from graphql.error import GraphQLSyntaxError
 from starlette.requests import Request
@@ -18,6 +19,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from invoicegraph.db.engine import Database
 from invoicegraph.domain.errors import DomainError, Unauthenticated
 from invoicegraph.resolvers.loaders import Loaders
+from invoicegraph.rest.jsonio import parse_json
 from invoicegraph.schema.context import Context
 from invoicegraph.schema.graphiql import render_graphiql_page
 from invoicegraph.services import idempotency
@@ -45,6 +47,13 @@ def _is_mutation(body: bytes) -> bool:
 class InvoiceGraphQL(GraphQL[Context, None]):
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
+
+    def decode_json(self, data: str | bytes) -> object:
+        """JSON with the REST faces' guards: bounded nesting, a clear 400 otherwise."""
+        try:
+            return parse_json(data.encode() if isinstance(data, str) else data)
+        except DomainError as exc:
+            raise StrawberryHTTPException(400, exc.message) from None
 
     async def _authenticate(
         self, database: Database, header: str | None
@@ -88,21 +97,47 @@ class InvoiceGraphQL(GraphQL[Context, None]):
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(render_graphiql_page(endpoint=request.url.path))
 
+    async def _run(self, request: Any, context: Any, root_value: Any) -> Any:
+        """Strawberry's run, with its HTTP errors (bad JSON, batching) answered as JSON."""
+        try:
+            return await super().run(request, context, root_value)
+        except StrawberryHTTPException as exc:
+            error = {"message": exc.reason, "extensions": {"code": "BAD_REQUEST"}}
+            return Response(
+                orjson.dumps({"data": None, "errors": [error]}),
+                status_code=exc.status_code,
+                media_type="application/json",
+            )
+
     async def run(self, request: Any, context: Any = None, root_value: Any = None) -> Any:
         from strawberry import UNSET
 
         context = UNSET if context is None else context
         root_value = UNSET if root_value is None else root_value
+        if isinstance(request, Request) and request.method == "POST":
+            limit: int = request.app.state.settings.max_body_bytes
+            declared = request.headers.get("content-length", "")
+            too_large = declared.isdigit() and int(declared) > limit
+            if not too_large:
+                too_large = len(await request.body()) > limit  # cached for Strawberry
+            if too_large:
+                message = f"the request body exceeds {limit} bytes"
+                error = {"message": message, "extensions": {"code": "PAYLOAD_TOO_LARGE"}}
+                return Response(
+                    orjson.dumps({"data": None, "errors": [error]}),
+                    status_code=413,
+                    media_type="application/json",
+                )
         key = request.headers.get("idempotency-key") if isinstance(request, Request) else None
         if key is None or request.method != "POST":
-            return await super().run(request, context, root_value)
+            return await self._run(request, context, root_value)
         body = await request.body()
         if not _is_mutation(body):
-            return await super().run(request, context, root_value)
+            return await self._run(request, context, root_value)
         database: Database = request.app.state.database
         auth, _ = await self._authenticate(database, request.headers.get("authorization"))
         if auth is None:
-            return await super().run(request, context, root_value)
+            return await self._run(request, context, root_value)
         fingerprint = idempotency.request_fingerprint("POST", request.url.path, body)
         try:
             async with database.sessions() as session:
@@ -122,7 +157,7 @@ class InvoiceGraphQL(GraphQL[Context, None]):
             return Response(stored.body, status_code=stored.status, headers=headers)
         answer: idempotency.StoredAnswer | None = None
         try:
-            response = await super().run(request, context, root_value)
+            response = await self._run(request, context, root_value)
             answer = idempotency.StoredAnswer(
                 status=response.status_code,
                 headers={"content-type": "application/json"},

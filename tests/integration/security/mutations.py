@@ -118,7 +118,7 @@ class Mutation:
         return {"query": f"{header} {{ {call} {{ {self._selection()} }} }}", "variables": variables}
 
     def _selection(self) -> str:
-        payload = _named(self.field.type)
+        payload = named_type(self.field.type)
         if isinstance(payload, GraphQLObjectType) and "errors" in payload.fields:
             return "errors { field code }"
         return "__typename"
@@ -128,7 +128,7 @@ def _required(argument: GraphQLArgument | GraphQLInputField) -> bool:
     return isinstance(argument.type, GraphQLNonNull) and argument.default_value is Undefined
 
 
-def _named(type_: Any) -> Any:
+def named_type(type_: Any) -> Any:
     while isinstance(type_, GraphQLNonNull | GraphQLList):
         type_ = type_.of_type
     return type_
