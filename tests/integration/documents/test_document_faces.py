@@ -48,7 +48,7 @@ async def _issued(http: httpx.AsyncClient, lang: str, template: int) -> dict[str
     )
     created = await _gql(
         http,
-        """mutation($input: InvoiceInput!) { createInvoice(input: $input) { invoice { id uuid } errors { field message } } }""",
+        """mutation($input: InvoiceInput!) { createInvoice(input: $input) { invoice { id uuid legacyId } errors { field message } } }""",
         {
             "input": {
                 "clientId": client["findOrCreateClient"]["client"]["id"],
