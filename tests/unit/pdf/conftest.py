@@ -31,6 +31,7 @@ from invoicegraph.pdf.document import (
     Text,
     VerifactuMark,
 )
+from invoicegraph.pdf.sample import SAMPLE_LINES
 
 D = Decimal
 ARTIFACTS_DIR = Path(__file__).resolve().parents[3] / "artifacts" / "pdf"
@@ -111,38 +112,7 @@ def seed_invoice() -> InvoiceDocument:
             use_company_color=True, include_texts_before=True, include_texts_after=True
         ),
         brand_color="#1d6fa5",
-        lines=(
-            DocumentLine(
-                position=1,
-                description="Consulting with discount 5%",
-                quantity=D("1"),
-                price=D("2250"),
-                discount=D("5"),
-                subtotal=D("2250.00"),
-                total_discount=D("112.50"),
-                total_before_taxes=D("2137.50"),
-                total_taxes=D("448.88"),
-                total_with_taxes=D("2586.38"),
-                taxes=(DocumentLineTax("vat", IVA_21, D("21"), D("448.88")),),
-                sku="CS200010005",
-            ),
-            DocumentLine(
-                position=2,
-                description="Development and services",
-                quantity=D("1"),
-                price=D("1800"),
-                discount=D("0"),
-                subtotal=D("1800.00"),
-                total_discount=D("0.00"),
-                total_before_taxes=D("1800.00"),
-                total_taxes=D("108.00"),
-                total_with_taxes=D("1908.00"),
-                taxes=(
-                    DocumentLineTax("withholding", IRPF_15, D("-15"), D("-270.00")),
-                    DocumentLineTax("vat", IVA_21, D("21"), D("378.00")),
-                ),
-            ),
-        ),
+        lines=SAMPLE_LINES,
         breakdown=(
             TaxBreakdownRow("vat", IVA_21, D("21"), D("3937.50"), D("826.88")),
             TaxBreakdownRow("withholding", IRPF_15, D("-15"), D("1800.00"), D("-270.00")),
