@@ -78,6 +78,19 @@ async def _fetch_node(session: AsyncSession, account: models.Account, kind: str,
     return await getter(session, account, ref)
 
 
+def _relay_page(
+    info: Info, first: int | None, after: str | None, last: int | None, before: str | None
+) -> tuple[PageRequest, bool]:
+    """Relay arguments as a page of the services, counting rows only when asked for."""
+    return page_request(
+        first=first,
+        after=after,
+        last=last,
+        before=before,
+        with_total=_selected(info, "totalCount"),
+    )
+
+
 LIST_PAGE = PageRequest(limit=100, descending=False, with_total=False)
 
 
@@ -182,13 +195,7 @@ class Query:
         search: str | None = None,
         tax_id: str | None = None,
     ) -> Connection[Client]:
-        request, flipped = page_request(
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            with_total=_selected(info, "totalCount"),
-        )
+        request, flipped = _relay_page(info, first, after, last, before)
         page = await query(
             info, lambda s, a: clients.list_clients(s, a, request, search=search, tax_id=tax_id)
         )
@@ -209,13 +216,7 @@ class Query:
         before: str | None = None,
         filter: QuoteFilterInput | None = None,
     ) -> Connection[Quote]:
-        request, flipped = page_request(
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            with_total=_selected(info, "totalCount"),
-        )
+        request, flipped = _relay_page(info, first, after, last, before)
         flt = filter or QuoteFilterInput()
         client_ref = arg_ref(flt.client_id, "filter.clientId", "Client") if flt.client_id else None
         with_lines = _selected(info, "edges", "node", "lines") or _selected(info, "nodes", "lines")
@@ -243,13 +244,7 @@ class Query:
         before: str | None = None,
         search: str | None = None,
     ) -> Connection[Product]:
-        request, flipped = page_request(
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            with_total=_selected(info, "totalCount"),
-        )
+        request, flipped = _relay_page(info, first, after, last, before)
         page = await query(info, lambda s, a: products.list_products(s, a, request, search=search))
         return to_connection(page, flipped)
 

@@ -107,11 +107,16 @@ async def create_key(
     return CreatedKey(key=key, text=new.text)
 
 
-async def revoke_key(session: AsyncSession, owner: Account, key_uuid: uuid.UUID) -> ApiKey:
+async def revoke_key(
+    session: AsyncSession, owner: Account, key_uuid: uuid.UUID, *, mode: str | None = None
+) -> ApiKey:
+    """Revoke a key of ``owner``; with ``mode`` only a key of that mode is found (a test key
+    manages the sandbox's keys, never the live ones)."""
     async with session.begin():
-        key = await session.scalar(
-            select(ApiKey).where(ApiKey.account_id == owner.id, ApiKey.uuid == key_uuid)
-        )
+        statement = select(ApiKey).where(ApiKey.account_id == owner.id, ApiKey.uuid == key_uuid)
+        if mode is not None:
+            statement = statement.where(ApiKey.mode == mode)
+        key = await session.scalar(statement)
         if key is None:
             raise NotFound("api key", key_uuid)
         if key.revoked_at is None:

@@ -14,7 +14,6 @@ from invoicegraph.rest.api import parse
 from invoicegraph.rest.api.dialect import DIALECT
 from invoicegraph.rest.api.fieldnames import dialect_names
 from invoicegraph.rest.api.reader import BodyReader, query_text, query_uuid
-from invoicegraph.rest.api.references import invoice_public_ids
 from invoicegraph.rest.api.shapes import invoice_json
 from invoicegraph.rest.endpoint import Call
 from invoicegraph.services.invoices import (
@@ -25,6 +24,7 @@ from invoicegraph.services.invoices import (
     list_invoices,
     rectify_invoice,
 )
+from invoicegraph.services.public_ids import invoice_public_ids
 from invoicegraph.services.unset import is_set
 
 if TYPE_CHECKING:

@@ -13,9 +13,9 @@ from invoicegraph.rest.api import parse
 from invoicegraph.rest.api.dialect import DIALECT
 from invoicegraph.rest.api.fieldnames import QUOTE_FIELDS, dialect_names
 from invoicegraph.rest.api.reader import query_text, query_uuid
-from invoicegraph.rest.api.references import quote_public_ids
 from invoicegraph.rest.api.shapes import quote_json
 from invoicegraph.rest.endpoint import Call
+from invoicegraph.services.public_ids import quote_public_ids
 from invoicegraph.services.quotes import create_quote, get_quote, list_quotes
 
 

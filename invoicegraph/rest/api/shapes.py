@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from invoicegraph.db.models import Client, Invoice, InvoiceLine, Quote, QuoteLine
 from invoicegraph.domain.money import LineFigures, TaxAmount, breakdown
-from invoicegraph.rest.api.references import PublicIds
+from invoicegraph.services.public_ids import PublicIds
 
 if TYPE_CHECKING:
     from invoicegraph.services.verifactu.state import EInvoicing

@@ -16,7 +16,7 @@ from invoicegraph.db.models import (
     PaymentMethod,
     Series,
 )
-from invoicegraph.domain.errors import Conflict, FieldError, ValidationFailed
+from invoicegraph.domain.errors import Conflict, FieldError, NotFound, ValidationFailed
 from invoicegraph.services.events import publish
 from invoicegraph.services.invoices.inputs import (
     FISCAL_FIELDS,
@@ -69,11 +69,7 @@ async def _resolve(
         return None
     try:
         return await fetch(session, model, account, ref, entity=field)
-    except Exception as exc:  # NotFound: reported on the field, with the others
-        from invoicegraph.domain.errors import NotFound
-
-        if not isinstance(exc, NotFound):
-            raise
+    except NotFound:  # reported on the field, with the other offending fields
         errors.append(FieldError(field, f"{field.replace('_', ' ')} {ref} not found", "not_found"))
         return None
 

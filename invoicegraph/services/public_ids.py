@@ -1,4 +1,4 @@
-"""Public ids of the rows an invoice or quote points at.
+"""Public ids of the rows an invoice or quote points at (for faces that speak UUIDs).
 
 Rows link each other by their internal integer ids; the Facturovia dialect speaks UUIDs, so
 the client, series and original invoice of a page of documents are translated in one query
