@@ -4,11 +4,26 @@ one request hears about all of its offending fields at once."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from invoicegraph.domain.errors import FieldError
 
 MAX_AMOUNT = Decimal("999999999999")  # keeps every product of amounts inside NUMERIC(18, 2)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def text_problem(value: str) -> str | None:
+    """The one rule every stored text obeys, on every face: no NUL (PostgreSQL cannot store it)
+    and no lone surrogate (no UTF-8 encoding exists for it, so its answer could never be sent).
+    Returns the message naming the problem, or None when the text is storable."""
+    if "\x00" in value:
+        return "must not contain NUL characters"
+    if _SURROGATE.search(value):
+        return "must not contain unpaired surrogate characters"
+    return None
 
 
 def check_text(
@@ -20,7 +35,10 @@ def check_text(
     required: bool = False,
 ) -> str:
     text = (value or "").strip()
-    if required and not text:
+    problem = text_problem(text)
+    if problem is not None:
+        errors.append(FieldError(field, problem, "invalid_characters"))
+    elif required and not text:
         errors.append(FieldError(field, "is required", "required"))
     elif len(text) > limit:
         errors.append(FieldError(field, f"at most {limit} characters", "too_long"))
