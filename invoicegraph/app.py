@@ -12,8 +12,10 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
+from starlette.types import ASGIApp
 
 from invoicegraph.db.engine import Database, create_database
+from invoicegraph.http.stack import edge_stack
 from invoicegraph.http_errors import install_error_handlers
 from invoicegraph.pdf.pool import configure_pool, shutdown_pool, start_pool
 from invoicegraph.rest.ratelimit import RateLimiter
@@ -47,6 +49,7 @@ def routes(settings: Settings) -> list[BaseRoute]:
     graphql = InvoiceGraphQL(
         build_schema(introspection=settings.introspection_enabled),
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
+        allowed_origins=settings.cors_origins,
     )
     return [
         Route("/health", health, methods=["GET"]),
@@ -58,6 +61,14 @@ def routes(settings: Settings) -> list[BaseRoute]:
         Mount("/api", routes=api.routes()),
         Mount("/v1", routes=v1.routes()),
     ]
+
+
+class InvoiceGraphApp(Starlette):
+    """Starlette with our edge layers outside its own stack, so that what they add (CORS
+    headers, the request id, the access line) is there on the error handlers' answers too."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return edge_stack(super().build_middleware_stack(), self.state.settings)
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> Starlette:
@@ -94,7 +105,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             if owns_database:
                 await db.dispose()
 
-    app = Starlette(routes=routes(settings), lifespan=lifespan)
+    app = InvoiceGraphApp(routes=routes(settings), lifespan=lifespan)
     app.state.settings = settings
     app.state.database = db
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from strawberry.http.websocket_origin import normalize_allowed_origins
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./invoicegraph.db"
 
@@ -24,6 +25,18 @@ class Settings(BaseSettings):
     # HTTP limits
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
     rate_limit_per_minute: int = Field(default=600, ge=0)
+    # where the rate limiter counts: memory:// (per process) or redis://host:port/db (shared
+    # by every worker and instance)
+    rate_limit_storage_url: str = "memory://"
+    # browsers on these origins may call every face: comma-separated origins, or "*"
+    cors_allow_origins: str = ""
+    # the absolute base of links the server writes (pagination); unset: relative links
+    public_base_url: str = ""
+    # observability: "text" or "json" log lines; Prometheus metrics at /metrics
+    log_format: str = Field(default="text", pattern="^(text|json)$")
+    metrics_enabled: bool = True
+    # responses smaller than this are sent as they are (compressing them costs more than it saves)
+    compress_min_bytes: int = Field(default=1024, ge=0)
     # VERI*FACTU sending (the agency's web service)
     verifactu_endpoint: str | None = None
     verifactu_cert_file: str | None = None
@@ -48,6 +61,35 @@ class Settings(BaseSettings):
     pdf_workers: int = Field(default=2, ge=1, le=64)
     # start (and warm) the PDF processes with the server, so the first download is not cold
     pdf_warm_on_start: bool = True
+
+    @field_validator("cors_allow_origins")
+    @classmethod
+    def _origins_are_origins(cls, value: str) -> str:
+        normalize_allowed_origins(_split(value))  # a bad origin stops the server at start
+        return value
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _base_url_is_absolute(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("PUBLIC_BASE_URL must start with http:// or https://")
+        return value
+
+    @field_validator("rate_limit_storage_url")
+    @classmethod
+    def _storage_is_known(cls, value: str) -> str:
+        if not value.startswith(("memory://", "redis://", "rediss://")):
+            raise ValueError("RATE_LIMIT_STORAGE_URL must be memory:// or redis://…")
+        return value
+
+    @property
+    def cors_origins(self) -> tuple[str, ...]:
+        return tuple(_split(self.cors_allow_origins))
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
 
 
 @lru_cache(maxsize=1)
