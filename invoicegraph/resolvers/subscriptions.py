@@ -6,10 +6,17 @@ import enum
 from collections.abc import AsyncGenerator
 
 import strawberry
+from starlette.websockets import WebSocket
 
 from invoicegraph.resolvers.common import caller
 from invoicegraph.schema.context import Info
+from invoicegraph.schema.errors import top_level
 from invoicegraph.schema.invoice_types import Invoice
+from invoicegraph.schema.socket_key import (
+    REVOKED_CLOSE_REASON,
+    close_for_revoked_key,
+    key_is_active,
+)
 from invoicegraph.services.events import BROKER
 from invoicegraph.services.invoices.loading import load_invoice
 
@@ -29,6 +36,17 @@ class InvoiceEvent:
     invoice: Invoice | None
 
 
+async def _require_active_key(info: Info) -> None:
+    """Refuse to go on for a key revoked since the socket opened: close its socket."""
+    auth = caller(info)
+    if await key_is_active(info.context.database, auth.key.id):
+        return
+    request = info.context.request
+    if isinstance(request, WebSocket):
+        await close_for_revoked_key(request)
+    raise top_level("UNAUTHENTICATED", REVOKED_CLOSE_REASON)
+
+
 @strawberry.type
 class Subscription:
     @strawberry.subscription(
@@ -40,11 +58,15 @@ class Subscription:
         auth = caller(info)
         wanted = {k.value for k in kinds} if kinds else None
         database = info.context.database
+        await _require_active_key(info)
         async with BROKER.subscribe(database, auth.account.id) as queue:
             while True:
                 event = await queue.get()
                 if wanted is not None and event.kind not in wanted:
                     continue
+                # the socket's own guard re-checks every few seconds; this closes the gap
+                # between a revocation and the guard's next look
+                await _require_active_key(info)
                 async with database.sessions() as session, session.begin():
                     invoice = await load_invoice(session, auth.account, event.invoice_id)
                 yield InvoiceEvent(

@@ -3,7 +3,9 @@ bundle, orjson responses, and Idempotency-Key on mutations (as on REST POSTs).""
 
 from __future__ import annotations
 
+import asyncio
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -12,9 +14,11 @@ from graphql import OperationDefinitionNode, OperationType, parse
 from graphql.error import GraphQLSyntaxError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
+from starlette.websockets import WebSocket, WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http.exceptions import WebSocketDisconnected
+from strawberry.types.unset import UNSET, UnsetType
 
 from invoicegraph.db.engine import Database
 from invoicegraph.domain.errors import DomainError, Unauthenticated
@@ -22,6 +26,7 @@ from invoicegraph.resolvers.loaders import Loaders
 from invoicegraph.rest.jsonio import parse_json
 from invoicegraph.schema.context import Context
 from invoicegraph.schema.graphiql import render_graphiql_page
+from invoicegraph.schema.socket_key import guard_socket, socket_is_open
 from invoicegraph.services import idempotency
 from invoicegraph.services.api_keys import AuthContext, authenticate
 
@@ -44,7 +49,27 @@ def _is_mutation(body: bytes) -> bool:
     return False
 
 
+class TextFrameWebSocketAdapter(ASGIWebSocketAdapter):
+    """Sends every graphql-transport-ws message as a TEXT frame.
+
+    The protocol's messages are JSON text; Strawberry's adapter sends bytes as a binary frame,
+    and our ``encode_json`` returns orjson's bytes (right for HTTP bodies). Every standard
+    client (graphql-ws, Apollo, urql, Python gql) refuses binary frames."""
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        if not socket_is_open(self.ws):
+            # closed by us (a revoked key) or by the client: the operation's last
+            # "complete" has nobody to go to
+            return
+        try:
+            await self.ws.send_text(orjson.dumps(message).decode())
+        except WebSocketDisconnect as exc:
+            raise WebSocketDisconnected from exc
+
+
 class InvoiceGraphQL(GraphQL[Context, None]):
+    websocket_adapter_class = TextFrameWebSocketAdapter
+
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
 
@@ -78,7 +103,7 @@ class InvoiceGraphQL(GraphQL[Context, None]):
             loaders=Loaders(database, auth.account if auth else None),
         )
 
-    async def on_ws_connect(self, context: Context) -> dict[str, object] | None:
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """Authenticate a subscription socket at ``connection_init``: browsers cannot set
         WebSocket headers, so the key comes in the payload (GraphiQL sends its headers)."""
         params = context.connection_params or {}
@@ -92,7 +117,12 @@ class InvoiceGraphQL(GraphQL[Context, None]):
                 raise ConnectionRejectionError({"message": message, "code": "UNAUTHENTICATED"})
             context.auth, context.auth_error = auth, None
             context.loaders = Loaders(context.database, auth.account)
-        return None
+        if isinstance(context.request, WebSocket):
+            guard = asyncio.create_task(
+                guard_socket(context.database, context.request, context.auth.key.id)
+            )
+            context.extra["key_guard"] = guard  # a reference keeps the task alive
+        return UNSET  # a bare connection_ack
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(render_graphiql_page(endpoint=request.url.path))
@@ -110,8 +140,6 @@ class InvoiceGraphQL(GraphQL[Context, None]):
             )
 
     async def run(self, request: Any, context: Any = None, root_value: Any = None) -> Any:
-        from strawberry import UNSET
-
         context = UNSET if context is None else context
         root_value = UNSET if root_value is None else root_value
         if isinstance(request, Request) and request.method == "POST":
