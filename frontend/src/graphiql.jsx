@@ -15,6 +15,7 @@
  */
 import { createGraphiQLFetcher } from '@graphiql/toolkit';
 import { GraphiQL } from 'graphiql';
+import { useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import 'graphiql/graphiql.css';
 
@@ -24,12 +25,90 @@ const DEFAULT_HEADERS = `{
   "Authorization": "Bearer "
 }`;
 
-const DEFAULT_QUERY = `# invoicegraph GraphiQL
+// What a newcomer sees first: where the key goes, a query that runs as soon as
+// it is there, and the subscription to try next.
+const DEFAULT_QUERY = `# Welcome to the invoicegraph API.
 #
-# 1. Paste your API key after "Bearer " in the Headers tab below.
-# 2. Write a query here and press Ctrl-Enter (or the run button).
-#    Ctrl-Space autocompletes against the live schema.
+# 1. Paste your API key after "Bearer " in the Headers tab below
+#    (no key yet? \`invoicegraph demo\` prints one for the demo account).
+#    The key stays in this tab only; tick "Remember my API key" under the
+#    results to keep it in this browser's localStorage.
+# 2. Press Ctrl-Enter (or the run button) to run this query.
+#    Ctrl-Space autocompletes against the live schema; the Docs button
+#    (top left) explains every type.
+# 3. Live events: run
+#      subscription { invoiceEvents { kind invoiceId invoice { fullNumber status } } }
+#    and create or issue an invoice from another tab.
+
+query FirstInvoices {
+  account {
+    name
+    taxId
+  }
+  invoices(first: 5) {
+    totalCount
+    nodes {
+      fullNumber
+      status
+      date
+      totalWithTaxes
+      currency
+    }
+  }
+}
 `;
+
+// Our own opt-in: GraphiQL's "persist headers" setting resets itself on every
+// load, and a key in localStorage outlives the tab on a shared machine.
+const REMEMBER_KEY = 'invoicegraph:rememberApiKey';
+const NAMESPACE = 'graphiql:';
+
+function readRemember() {
+  try {
+    return window.localStorage.getItem(REMEMBER_KEY) === 'true';
+  } catch {
+    return false; // storage disabled: never persist
+  }
+}
+
+let rememberApiKey = readRemember();
+
+/** The text with every bearer token cut out (JSON-escaped or not). */
+function withoutTokens(text) {
+  return text.replace(/(Bearer\s+)[^\s"\\]+/g, '$1');
+}
+
+/**
+ * GraphiQL's storage (the same localStorage namespace as its default), except
+ * that nothing it writes carries a bearer token unless the user opted in:
+ * besides the headers and tabs, which shouldPersistHeaders covers, its history
+ * saves every run's headers.
+ */
+const storage = {
+  getItem: (key) => window.localStorage.getItem(key),
+  setItem: (key, value) =>
+    window.localStorage.setItem(key, rememberApiKey ? value : withoutTokens(value)),
+  removeItem: (key) => window.localStorage.removeItem(key),
+  get length() {
+    return Object.keys(window.localStorage).filter((key) => key.startsWith(NAMESPACE)).length;
+  },
+  clear() {
+    for (const key of Object.keys(window.localStorage)) {
+      if (key.startsWith(NAMESPACE)) window.localStorage.removeItem(key);
+    }
+  },
+};
+
+/** Opting out forgets what was stored while opted in. */
+function forgetStoredTokens() {
+  for (const key of Object.keys(window.localStorage)) {
+    if (key.startsWith(NAMESPACE)) {
+      const value = window.localStorage.getItem(key) ?? '';
+      const cleaned = withoutTokens(value);
+      if (cleaned !== value) window.localStorage.setItem(key, cleaned);
+    }
+  }
+}
 
 /** Resolve the HTTP and WebSocket endpoints relative to this page. */
 function endpointsFor(endpoint, location) {
@@ -39,6 +118,45 @@ function endpointsFor(endpoint, location) {
   const ws = new URL(http.href);
   ws.protocol = http.protocol === 'https:' ? 'wss:' : 'ws:';
   return { url: http.href, subscriptionUrl: ws.href };
+}
+
+function Explorer({ fetcher }) {
+  const [remember, setRemember] = useState(readRemember);
+  const onRememberChange = (event) => {
+    const next = event.target.checked;
+    rememberApiKey = next;
+    try {
+      window.localStorage.setItem(REMEMBER_KEY, String(next));
+      if (!next) forgetStoredTokens();
+    } catch {
+      // storage disabled: the choice lasts for this page only
+    }
+    setRemember(next);
+  };
+  return (
+    <GraphiQL
+      fetcher={fetcher}
+      storage={storage}
+      defaultQuery={DEFAULT_QUERY}
+      defaultHeaders={DEFAULT_HEADERS}
+      isHeadersEditorEnabled
+      shouldPersistHeaders={remember}
+      showPersistHeadersSettings={false}
+      defaultEditorToolsVisibility="headers"
+    >
+      <GraphiQL.Footer>
+        <label className="ig-remember-key">
+          <input
+            type="checkbox"
+            name="remember-api-key"
+            checked={remember}
+            onChange={onRememberChange}
+          />{' '}
+          Remember my API key in this browser (localStorage)
+        </label>
+      </GraphiQL.Footer>
+    </GraphiQL>
+  );
 }
 
 function mount() {
@@ -55,16 +173,7 @@ function mount() {
   // connection_init payload, so the server sees the API key there.
   const fetcher = createGraphiQLFetcher({ url, subscriptionUrl });
 
-  createRoot(container).render(
-    <GraphiQL
-      fetcher={fetcher}
-      defaultQuery={DEFAULT_QUERY}
-      defaultHeaders={DEFAULT_HEADERS}
-      isHeadersEditorEnabled
-      shouldPersistHeaders
-      defaultEditorToolsVisibility="headers"
-    />,
-  );
+  createRoot(container).render(<Explorer fetcher={fetcher} />);
 }
 
 mount();

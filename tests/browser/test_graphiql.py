@@ -1,9 +1,11 @@
 """GraphiQL works fully offline against the real app: served by us, talks only to our
-origin, and a key pasted into the headers editor authenticates the query."""
+origin; a newcomer finds an example query and where the key goes; the key authenticates
+queries and subscriptions, and stays out of localStorage unless the user opts in."""
 
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -38,6 +40,8 @@ async def _prepare(url: str) -> str:
             account = await create_account(
                 session, name="Navegador S.L.", tax_id="B12345674", plan="professional"
             )
+        async with database.sessions() as session:
+            KEYS["write"] = (await create_key(session, account, access="write")).text
         async with database.sessions() as session:
             return (await create_key(session, account, access="read")).text
     finally:
@@ -89,7 +93,22 @@ async def _run_query(page: Page, query: str) -> Locator:
     return page.locator('section.result-window[aria-label="Result Window"]')
 
 
-async def test_graphiql_offline_headers_reach_server(
+async def _paste_key(page: Page, key: str) -> None:
+    """Paste the key after "Bearer ": line 2 is `  "Authorization": "Bearer "`."""
+    headers = _headers_editor(page)
+    await headers.click()
+    for press in ("Control+Home", "ArrowDown", "End", "ArrowLeft"):
+        await page.keyboard.press(press)
+    await page.keyboard.insert_text(key)
+    await expect(headers).to_contain_text(f'"Bearer {key}"')
+
+
+async def _local_storage(page: Page) -> dict[str, str]:
+    stored: dict[str, str] = await page.evaluate("() => ({ ...window.localStorage })")
+    return stored
+
+
+async def test_graphiql_opens_with_an_example_query_and_the_headers_hint(
     chromium_executable: str,
     live_server: str,
     browser_page: Page,
@@ -98,38 +117,99 @@ async def test_graphiql_offline_headers_reach_server(
     page = browser_page
     await _open_graphiql(page, live_server)
 
+    query_editor = page.locator(".graphiql-query-editor .CodeMirror")
+    await expect(query_editor).to_contain_text("query FirstInvoices")
+    await expect(query_editor).to_contain_text('Paste your API key after "Bearer "')
     # The headers editor is enabled, visible, and pre-filled for a Bearer key.
     await expect(
         page.locator('.graphiql-editor-tools button[data-name="headers"]')
     ).to_contain_class("active")
-    headers = _headers_editor(page)
-    await expect(headers).to_be_visible()
-    await expect(headers).to_contain_text('"Authorization": "Bearer "')
+    await expect(_headers_editor(page)).to_contain_text('"Authorization": "Bearer "')
 
-    # Paste the key after "Bearer ": line 2 is `  "Authorization": "Bearer "`.
-    await headers.click()
-    for key in ("Control+Home", "ArrowDown", "End", "ArrowLeft"):
-        await page.keyboard.press(key)
-    await page.keyboard.insert_text(KEYS["read"])
-    await expect(headers).to_contain_text(f'"Bearer {KEYS["read"]}"')
-
-    result = await _run_query(page, "{ account { name taxId } }")
+    # the example runs as it is, once the key is there
+    await _paste_key(page, KEYS["read"])
+    await page.locator("button.graphiql-execute-button").click()
+    result = page.locator('section.result-window[aria-label="Result Window"]')
     await expect(result).to_contain_text('"name": "Navegador S.L."', timeout=UI_TIMEOUT_MS)
+    await expect(result).to_contain_text('"totalCount"')
 
     ARTIFACTS_DIR.mkdir(exist_ok=True)
     await page.screenshot(path=str(ARTIFACTS_DIR / "graphiql.png"))
+    assert f"{live_server}{GRAPHIQL_STATIC_PREFIX}/graphiql.js?v=" in " ".join(page_requests)
+    assert _foreign(page_requests, live_server) == []
 
-    # shouldPersistHeaders: the key survives a reload (once GraphiQL's debounced save ran).
+
+async def test_graphiql_keeps_the_key_out_of_local_storage_by_default(
+    chromium_executable: str, live_server: str, browser_page: Page
+) -> None:
+    page = browser_page
+    await _open_graphiql(page, live_server)
+    await _paste_key(page, KEYS["read"])
+    result = await _run_query(page, "{ account { name taxId } }")
+    await expect(result).to_contain_text('"name": "Navegador S.L."', timeout=UI_TIMEOUT_MS)
+    # GraphiQL saves its tabs in a debounced handler: once the query is saved, so is the rest
+    await page.wait_for_function("() => (localStorage.getItem('graphiql:tabState') || '') !== ''")
+    await page.wait_for_timeout(600)
+
+    stored = await _local_storage(page)
+    assert stored, "GraphiQL stores its tabs and query"
+    assert [k for k, v in stored.items() if KEYS["read"] in v] == []
+
+    await page.reload(wait_until="networkidle")
+    headers = _headers_editor(page)
+    await expect(headers).to_contain_text('"Authorization": "Bearer "', timeout=UI_TIMEOUT_MS)
+    await expect(headers).not_to_contain_text(KEYS["read"])
+
+
+async def test_graphiql_remembers_the_key_when_the_user_opts_in(
+    chromium_executable: str, live_server: str, browser_page: Page
+) -> None:
+    page = browser_page
+    await _open_graphiql(page, live_server)
+    remember = page.get_by_label("Remember my API key in this browser")
+    await expect(remember).not_to_be_checked()
+    await remember.check()
+    await _paste_key(page, KEYS["read"])
     await page.wait_for_function(
         "key => (localStorage.getItem('graphiql:headers') || '').includes(key)", arg=KEYS["read"]
     )
+
     await page.reload(wait_until="networkidle")
     await expect(_headers_editor(page)).to_contain_text(
         f'"Bearer {KEYS["read"]}"', timeout=UI_TIMEOUT_MS
     )
+    await expect(page.get_by_label("Remember my API key in this browser")).to_be_checked()
 
-    assert f"{live_server}{GRAPHIQL_STATIC_PREFIX}/graphiql.js?v=" in " ".join(page_requests)
-    assert _foreign(page_requests, live_server) == []
+    # and opting out again forgets it
+    await page.get_by_label("Remember my API key in this browser").uncheck()
+    await page.wait_for_function(
+        "key => !Object.values({ ...localStorage }).some(v => v.includes(key))",
+        arg=KEYS["read"],
+    )
+
+
+async def test_graphiql_runs_a_subscription(
+    chromium_executable: str, live_server: str, browser_page: Page
+) -> None:
+    page = browser_page
+    await _open_graphiql(page, live_server)
+    await _paste_key(page, KEYS["read"])
+    result = await _run_query(page, "subscription { invoiceEvents { kind invoiceId } }")
+    # the toolkit opens the socket and subscribes; wait for it, then create an invoice
+    await expect(page.locator("button.graphiql-execute-button")).to_have_attribute(
+        "aria-label", re.compile("Stop"), timeout=UI_TIMEOUT_MS
+    )
+    await asyncio.sleep(0.5)
+    create = """mutation { createInvoice(input: {lines: [
+        {description: "Desde GraphiQL", quantity: "1", price: "10.00", vatRate: "21"}]})
+        { invoice { uuid } errors { message } } }"""
+    async with httpx.AsyncClient(base_url=live_server) as http:
+        answer = await http.post(
+            "/graphql", json={"query": create}, headers={"Authorization": f"Bearer {KEYS['write']}"}
+        )
+    uuid = answer.json()["data"]["createInvoice"]["invoice"]["uuid"]
+    await expect(result).to_contain_text('"kind": "CREATED"', timeout=UI_TIMEOUT_MS)
+    await expect(result).to_contain_text(uuid)
 
 
 async def test_page_without_assets_says_run_make_assets(
