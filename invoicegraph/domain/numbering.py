@@ -13,20 +13,39 @@ _FIELDS = {"code", "number", "year"}
 _CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_/.]{0,19}$")
 
 
+# a width of at most two digits: ``{number:05d}``, ``{number:>8}``; nothing nested, no conversion
+_SPEC_RE = re.compile(r"(?:[^{}]?[<>=^])?0?[0-9]{0,2}d?")
+MAX_FORMAT_LENGTH = 64
+
+
 def check_number_format(fmt: str, field: str = "number_format") -> str:
     """A format such as ``{code}{number}`` or ``{code}{year}/{number:05d}``; must contain
-    ``{number}`` so every invoice of a series gets a distinct text."""
+    ``{number}`` so every invoice of a series gets a distinct text.
+
+    Checked by reading it, never by rendering it first: ``{number:>200000000}`` is 19 characters
+    that would allocate 200 MB to render."""
+    if len(fmt) > MAX_FORMAT_LENGTH:
+        raise ValidationFailed.single(field, f"at most {MAX_FORMAT_LENGTH} characters")
+    names: set[str] = set()
     try:
-        names = {name for _, name, _, _ in string.Formatter().parse(fmt) if name is not None}
-        format_number(fmt, "F", 1, dt.date(2024, 1, 1))
-    except (ValueError, KeyError, IndexError) as exc:
+        for _, name, spec, conversion in string.Formatter().parse(fmt):
+            if name is None:
+                continue
+            if conversion is not None or not _SPEC_RE.fullmatch(spec or ""):
+                raise ValidationFailed.single(
+                    field, "a field may only carry a width of at most 99, like {number:05d}"
+                )
+            names.add(name)
+    except ValueError as exc:
         raise ValidationFailed.single(field, f"invalid format: {exc}") from exc
     if "number" not in names or not names <= _FIELDS:
         raise ValidationFailed.single(
             field, "must contain {number} and only {code}, {number}, {year}"
         )
-    if len(fmt) > 64:
-        raise ValidationFailed.single(field, "at most 64 characters")
+    try:
+        format_number(fmt, "F", 1, dt.date(2024, 1, 1))
+    except (ValueError, KeyError, IndexError) as exc:
+        raise ValidationFailed.single(field, f"invalid format: {exc}") from exc
     return fmt
 
 

@@ -13,6 +13,22 @@ MAX_AMOUNT = Decimal("999999999999")  # keeps every product of amounts inside NU
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_ASCII_ID = re.compile("[1-9][0-9]{0,18}")
+MAX_ID = 2**63 - 1  # BIGINT
+
+
+def parse_id(text: str) -> int | None:
+    """An integer id written in ASCII digits within BIGINT, else None. ``str.isdigit`` is not
+    enough: it accepts ``¹`` (which ``int`` refuses) and ``١`` (which ``int`` reads as 1)."""
+    if not _ASCII_ID.fullmatch(text):
+        return None
+    number = int(text)
+    return number if number <= MAX_ID else None
+
+
+def ascii_digits(text: str, max_length: int = 18) -> bool:
+    """A non-empty run of ASCII digits (``0``–``9``), short enough to convert cheaply."""
+    return 0 < len(text) <= max_length and text.isascii() and text.isdigit()
 
 
 def text_problem(value: str) -> str | None:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from invoicegraph.db.models import Account
 from invoicegraph.domain.errors import DomainError, NotFound, ValidationFailed
+from invoicegraph.domain.validation import parse_id
 from invoicegraph.schema.context import Info
 from invoicegraph.schema.errors import UserError, top_level, user_errors
 from invoicegraph.schema.node import from_global_id
@@ -49,8 +50,11 @@ def to_ref(value: str | int, field: str, expected: str | None = None) -> Ref:
     if isinstance(value, int):
         return value
     text = str(value).strip()
-    if text.isdigit():
-        return int(text)
+    number = parse_id(text)
+    if number is not None:
+        return number
+    if text.isdigit():  # other digits (¹, ١) or beyond BIGINT: never an id
+        raise ValidationFailed.single(field, f"{text!r} is not an id", "invalid")
     try:
         return uuid.UUID(text)
     except ValueError:

@@ -19,6 +19,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from invoicegraph.db.engine import Database
+from invoicegraph.db.unit_of_work import unit_of_work
 from invoicegraph.domain.errors import (
     Conflict,
     DomainError,
@@ -29,6 +30,7 @@ from invoicegraph.domain.errors import (
     Unauthenticated,
     ValidationFailed,
 )
+from invoicegraph.domain.validation import parse_id
 from invoicegraph.http_errors import DATABASE_DOWN_MESSAGE, is_connection_error
 from invoicegraph.rest.jsonio import JSONBody, MalformedBody, PayloadTooLarge, parse_json, read_body
 from invoicegraph.rest.ratelimit import RateLimiter
@@ -101,8 +103,9 @@ class Dialect:
 
     def parse_ref(self, raw: str, name: str) -> Ref:
         if self.id_kind == "int":
-            if raw.isdigit() and 0 < int(raw) < 2**63:
-                return int(raw)
+            number = parse_id(raw)
+            if number is not None:
+                return number
             raise NotFound("resource", raw)
         try:
             return uuid.UUID(raw)
@@ -157,11 +160,11 @@ class Dialect:
             if request.method in ("POST", "PATCH", "PUT"):
                 raw = await read_body(request, settings.max_body_bytes)
                 body = parse_json(raw)
-            key = request.headers.get("idempotency-key")
-            if key is not None and request.method in ("POST", "PATCH"):
-                response = await self._idempotent(request, handler, auth, database, body, raw, key)
+            call = Call(request, auth, database, body, self)
+            if request.method in WRITE_METHODS:
+                response = await self._in_one_transaction(call, handler, raw)
             else:
-                response = await handler(Call(request, auth, database, body, self))
+                response = await handler(call)
         except DomainError as exc:
             response = self.error(exc)
         except Exception as exc:
@@ -172,27 +175,34 @@ class Dialect:
         response.headers.update(rate_headers)
         return response
 
-    async def _idempotent(
-        self,
-        request: Request,
-        handler: Handler,
-        auth: AuthContext,
-        database: Database,
-        body: Any,
-        raw: bytes,
-        key: str,
-    ) -> Response:
-        fingerprint = idempotency.request_fingerprint(request.method, request.url.path, raw)
-        async with database.sessions() as session:
-            stored = await idempotency.claim(session, auth.account, self.name, key, fingerprint)
-        if stored is not None:
-            headers = {**stored.headers, "Idempotent-Replayed": "true"}
-            return Response(stored.body, status_code=stored.status, headers=headers)
-        answer: idempotency.StoredAnswer | None = None
+    async def _in_one_transaction(self, call: Call, handler: Handler, raw: bytes) -> Response:
+        """Run a write so that nothing commits that cannot be answered: the handler's sessions
+        are one transaction, its answer is encoded before the commit, and an Idempotency-Key
+        is claimed and answered in that same transaction (``db.unit_of_work``)."""
         try:
+            return await self._write(call, handler, raw)
+        except _RolledBack as failed:
+            return failed.response
+
+    async def _write(self, call: Call, handler: Handler, raw: bytes) -> Response:
+        request, auth = call.request, call.auth
+        key = request.headers.get("idempotency-key")
+        async with unit_of_work(call.database) as uow:
+            call.database = uow.database
+            if key is None or request.method not in ("POST", "PATCH"):
+                response = await handler(call)
+                _check_encoded(response)
+                return response
+            fingerprint = idempotency.request_fingerprint(request.method, request.url.path, raw)
+            stored = await idempotency.claim(uow.session, auth.account, self.name, key, fingerprint)
+            if stored is not None:
+                headers = {**stored.headers, "Idempotent-Replayed": "true"}
+                return Response(stored.body, status_code=stored.status, headers=headers)
             try:
-                response = await handler(Call(request, auth, database, body, self))
-            except DomainError as exc:
+                async with uow.step():
+                    response = await handler(call)
+                    _check_encoded(response)
+            except DomainError as exc:  # undone, and kept as the key's answer
                 response = self.error(exc)
             media = response.headers.get("content-type", "application/json")
             answer = idempotency.StoredAnswer(
@@ -200,10 +210,26 @@ class Dialect:
                 headers={"content-type": media},
                 body=bytes(response.body),
             )
+            await idempotency.record(uow.session, auth.account, self.name, key, answer)
             return response
-        finally:
-            async with database.sessions() as session:
-                await idempotency.settle(session, auth.account, self.name, key, answer)
+
+
+WRITE_METHODS = ("POST", "PATCH", "PUT", "DELETE")
+
+
+class _RolledBack(Exception):
+    """A write answered 5xx: its transaction is rolled back, the answer still sent."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
+def _check_encoded(response: Response) -> None:
+    if not isinstance(getattr(response, "body", None), bytes):
+        raise TypeError("a write's answer must be encoded before its transaction commits")
+    if response.status_code >= 500:
+        raise _RolledBack(response)
 
 
 class _TooMany(DomainError):

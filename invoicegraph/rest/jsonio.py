@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from invoicegraph.domain.errors import DomainError, ValidationFailed
+from invoicegraph.domain.validation import ascii_digits
 
 
 class PayloadTooLarge(DomainError):
@@ -51,7 +52,7 @@ class JSONBody(Response):
 
 async def read_body(request: Request, max_bytes: int) -> bytes:
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+    if declared is not None and ascii_digits(declared) and int(declared) > max_bytes:
         raise PayloadTooLarge(f"the request body exceeds {max_bytes} bytes")
     chunks: list[bytes] = []
     size = 0

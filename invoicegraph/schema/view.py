@@ -4,14 +4,13 @@ bundle, orjson responses, and Idempotency-Key on mutations (as on REST POSTs).""
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Mapping
 from typing import Any
 
 import orjson
 from cross_web import HTTPException as StrawberryHTTPException
 from graphql import OperationDefinitionNode, OperationType, parse
-from graphql.error import GraphQLSyntaxError
+from graphql.error import GraphQLError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -21,11 +20,14 @@ from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.types.unset import UNSET, UnsetType
 
 from invoicegraph.db.engine import Database
+from invoicegraph.db.unit_of_work import UnitOfWork, unit_of_work
 from invoicegraph.domain.errors import DomainError, Unauthenticated
+from invoicegraph.domain.validation import ascii_digits
 from invoicegraph.resolvers.loaders import Loaders
 from invoicegraph.rest.jsonio import parse_json
 from invoicegraph.schema.context import Context
 from invoicegraph.schema.graphiql import render_graphiql_page
+from invoicegraph.schema.limits import MAX_TOKENS
 from invoicegraph.schema.socket_key import guard_socket, socket_is_open
 from invoicegraph.services import idempotency
 from invoicegraph.services.api_keys import AuthContext, authenticate
@@ -34,13 +36,21 @@ FACE = "graphql"
 
 
 def _is_mutation(body: bytes) -> bool:
-    """Whether the posted operation is a mutation (the only kind idempotency applies to)."""
+    """Whether the posted operation is a mutation (the only kind idempotency applies to).
+    Whatever is not a well-formed single operation is left for Strawberry to refuse (400)."""
     try:
-        payload = json.loads(body)
-        document = parse(payload.get("query") or "")
-    except (ValueError, AttributeError, GraphQLSyntaxError):
+        payload = parse_json(body)
+    except DomainError:
         return False
-    name = payload.get("operationName")
+    if not isinstance(payload, dict):
+        return False
+    query, name = payload.get("query"), payload.get("operationName")
+    if not isinstance(query, str) or not (name is None or isinstance(name, str)):
+        return False
+    try:
+        document = parse(query, max_tokens=MAX_TOKENS)
+    except GraphQLError:
+        return False
     for definition in document.definitions:
         if isinstance(definition, OperationDefinitionNode) and (
             name is None or (definition.name and definition.name.value == name)
@@ -65,6 +75,36 @@ class TextFrameWebSocketAdapter(ASGIWebSocketAdapter):
             await self.ws.send_text(orjson.dumps(message).decode())
         except WebSocketDisconnect as exc:
             raise WebSocketDisconnected from exc
+
+
+# top-level codes that say the caller may not do this (yet), never what the mutation did: such
+# an answer is not kept for the key, and the document's writes are undone with it
+NOT_AN_ANSWER = frozenset({"UNAUTHENTICATED", "FORBIDDEN", "RATE_LIMITED", "PLAN_LIMIT"})
+
+
+def _refusals(body: bytes) -> list[dict[str, Any]] | None:
+    """The top-level errors that make a mutation's answer not the key's final answer: access
+    refusals and masked internal errors. None when the answer can be kept."""
+    try:
+        payload = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return [{"message": "Unexpected error.", "extensions": {"code": "INTERNAL"}}]
+    errors = payload.get("errors") if isinstance(payload, dict) else None
+    refused = [
+        error
+        for error in errors or []
+        if not isinstance(error, dict)
+        or not isinstance(error.get("extensions"), dict)
+        or error["extensions"].get("code") in NOT_AN_ANSWER
+        or ("code" not in error["extensions"] and error.get("path") is not None)
+    ]
+    return refused or None
+
+
+class _RolledBack(Exception):
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
 
 
 class InvoiceGraphQL(GraphQL[Context, None]):
@@ -93,6 +133,9 @@ class InvoiceGraphQL(GraphQL[Context, None]):
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         database: Database = request.app.state.database
+        uow = getattr(request.state, "unit_of_work", None)  # a mutation's one transaction
+        if isinstance(uow, UnitOfWork):
+            database = uow.database
         auth, error = await self._authenticate(database, request.headers.get("authorization"))
         return Context(
             request=request,
@@ -145,7 +188,7 @@ class InvoiceGraphQL(GraphQL[Context, None]):
         if isinstance(request, Request) and request.method == "POST":
             limit: int = request.app.state.settings.max_body_bytes
             declared = request.headers.get("content-length", "")
-            too_large = declared.isdigit() and int(declared) > limit
+            too_large = ascii_digits(declared) and int(declared) > limit
             if not too_large:
                 too_large = len(await request.body()) > limit  # cached for Strawberry
             if too_large:
@@ -156,42 +199,70 @@ class InvoiceGraphQL(GraphQL[Context, None]):
                     status_code=413,
                     media_type="application/json",
                 )
-        key = request.headers.get("idempotency-key") if isinstance(request, Request) else None
-        if key is None or request.method != "POST":
+        if not isinstance(request, Request) or request.method != "POST":
             return await self._run(request, context, root_value)
-        body = await request.body()
-        if not _is_mutation(body):
+        if not _is_mutation(await request.body()):
             return await self._run(request, context, root_value)
+        try:
+            return await self._mutation(request, context, root_value)
+        except _RolledBack as failed:
+            return failed.response
+
+    async def _mutation(self, request: Request, context: Any, root_value: Any) -> Response:
+        """A mutation runs in one transaction (``db.unit_of_work``): its answer is encoded
+        before the commit, and an Idempotency-Key — claimed only for a key that may write —
+        is answered in that same transaction."""
         database: Database = request.app.state.database
-        auth, _ = await self._authenticate(database, request.headers.get("authorization"))
-        if auth is None:
-            return await self._run(request, context, root_value)
-        fingerprint = idempotency.request_fingerprint("POST", request.url.path, body)
-        try:
-            async with database.sessions() as session:
-                stored = await idempotency.claim(session, auth.account, FACE, key, fingerprint)
-        except DomainError as exc:
-            code = "IDEMPOTENCY_CONFLICT" if exc.code == "conflict" else "IDEMPOTENCY_MISMATCH"
-            status = 409 if exc.code == "conflict" else 422
-            payload = {
-                "data": None,
-                "errors": [{"message": exc.message, "extensions": {"code": code}}],
-            }
-            return Response(
-                orjson.dumps(payload), status_code=status, media_type="application/json"
-            )
-        if stored is not None:
-            headers = {**stored.headers, "Idempotent-Replayed": "true"}
-            return Response(stored.body, status_code=stored.status, headers=headers)
-        answer: idempotency.StoredAnswer | None = None
-        try:
+        key = request.headers.get("idempotency-key")
+        auth = None
+        if key is not None:
+            auth, _ = await self._authenticate(database, request.headers.get("authorization"))
+            if auth is None or auth.access not in ("write", "admin"):
+                key = None  # refused below by the resolvers: nothing to claim or replay
+        async with unit_of_work(database) as uow:
+            request.state.unit_of_work = uow
+            stored = None
+            if key is not None and auth is not None:
+                raw = await request.body()
+                fingerprint = idempotency.request_fingerprint("POST", request.url.path, raw)
+                try:
+                    stored = await idempotency.claim(
+                        uow.session, auth.account, FACE, key, fingerprint
+                    )
+                except DomainError as exc:
+                    raise _RolledBack(_idempotency_refusal(exc)) from None
+            if stored is not None:
+                headers = {**stored.headers, "Idempotent-Replayed": "true"}
+                return Response(stored.body, status_code=stored.status, headers=headers)
             response = await self._run(request, context, root_value)
-            answer = idempotency.StoredAnswer(
-                status=response.status_code,
-                headers={"content-type": "application/json"},
-                body=bytes(response.body),
-            )
+            body = getattr(response, "body", None)
+            if not isinstance(body, bytes):
+                raise TypeError("a mutation's answer must be encoded before it commits")
+            refused = _refusals(body) if response.status_code < 500 else []
+            if response.status_code >= 500 or refused is not None:
+                raise _RolledBack(_refused_answer(response, refused))
+            if key is not None and auth is not None:
+                answer = idempotency.StoredAnswer(
+                    status=response.status_code,
+                    headers={"content-type": "application/json"},
+                    body=body,
+                )
+                await idempotency.record(uow.session, auth.account, FACE, key, answer)
             return response
-        finally:
-            async with database.sessions() as session:
-                await idempotency.settle(session, auth.account, FACE, key, answer)
+
+
+def _idempotency_refusal(exc: DomainError) -> Response:
+    code = "IDEMPOTENCY_CONFLICT" if exc.code == "conflict" else "IDEMPOTENCY_MISMATCH"
+    status = 409 if exc.code == "conflict" else 422
+    payload = {"data": None, "errors": [{"message": exc.message, "extensions": {"code": code}}]}
+    return Response(orjson.dumps(payload), status_code=status, media_type="application/json")
+
+
+def _refused_answer(response: Response, refused: list[dict[str, Any]] | None) -> Response:
+    """What a rolled-back mutation answers: nothing was done, so no data, only why."""
+    if not refused:
+        return response
+    payload = {"data": None, "errors": refused}
+    return Response(
+        orjson.dumps(payload), status_code=response.status_code, media_type="application/json"
+    )

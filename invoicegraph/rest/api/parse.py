@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from invoicegraph.domain.errors import FieldError, ValidationFailed
 from invoicegraph.domain.rectification import RectificationItem
-from invoicegraph.domain.validation import check_text
+from invoicegraph.domain.validation import ascii_digits, check_text
 from invoicegraph.rest.api.reader import BodyReader
 from invoicegraph.services.clients import ClientInput
 from invoicegraph.services.invoices import InvoiceData, IssueOptions, RectifyOptions
@@ -44,7 +44,7 @@ def page_request(limit: str | None, cursor: str | None) -> PageRequest:
     """``?limit=`` (1–100, default 100) and ``?cursor=`` (a ``next_cursor`` we answered)."""
     size = MAX_PAGE_SIZE
     if limit is not None:
-        if not limit.isdigit() or len(limit) > 4:
+        if not ascii_digits(limit, 4):
             raise ValidationFailed.single("limit", f"must be an integer from 1 to {MAX_PAGE_SIZE}")
         size = int(limit)
     if cursor:  # ?cursor= (empty) is the first page
