@@ -116,9 +116,12 @@ class InvoiceGraphQL(GraphQL[Context, None]):
     def decode_json(self, data: str | bytes) -> object:
         """JSON with the REST faces' guards: bounded nesting, a clear 400 otherwise."""
         try:
-            return parse_json(data.encode() if isinstance(data, str) else data)
+            value = parse_json(data.encode() if isinstance(data, str) else data)
         except DomainError as exc:
             raise StrawberryHTTPException(400, exc.message) from None
+        if not isinstance(value, dict | list):  # a list is a batch, refused by Strawberry
+            raise StrawberryHTTPException(400, "the request body must be a JSON object")
+        return value
 
     async def _authenticate(
         self, database: Database, header: str | None

@@ -53,6 +53,8 @@ async def publish(session: AsyncSession, account: Account, kind: str, invoice: I
 
 @event.listens_for(Session, "after_commit")
 def _deliver_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a SAVEPOINT released: the real commit is to come
+        return
     for item in session.info.pop(_PENDING, []):
         BROKER.dispatch(item)
 
