@@ -65,6 +65,8 @@ class TaxBreakdownRow:
     amount: Decimal
     exemption_code: str | None = None
     qualification: str = "S1"
+    # IVA row: the surcharge rate of its lines; surcharge row: the IVA rate it goes with
+    paired_rate: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,7 +36,19 @@ from invoicegraph.services.invoices.loading import load_invoice
 from invoicegraph.services.pagination import Page, PageRequest
 
 # what ``taxBreakdown`` reads of each line tax
-BREAKDOWN_FIELDS = frozenset({"kind", "name", "percentage", "base", "total"})
+BREAKDOWN_FIELDS = frozenset(
+    {
+        "kind",
+        "name",
+        "percentage",
+        "base",
+        "total",
+        "impuesto",
+        "regime_key",
+        "qualification",
+        "exemption_code",
+    }
+)
 
 
 def _selected(info: Info, *path: str) -> bool:

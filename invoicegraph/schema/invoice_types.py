@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from invoicegraph.db import models
+from invoicegraph.domain.money import stored_breakdown
 from invoicegraph.resolvers.loaders import LineRecord, LineTaxRecord, loaded_relationship
 from invoicegraph.schema.context import Info
 from invoicegraph.schema.execution import fast_resolver, peek
@@ -147,23 +148,17 @@ class EInvoicing:
 
 
 def breakdown_of(lines: list[Any]) -> list[TaxBreakdown]:
-    rows: dict[tuple[str, Decimal], TaxBreakdown] = {}
-    for line in lines:
-        for tax in line.taxes:
-            key = (tax.kind, tax.percentage.normalize())
-            row = rows.get(key)
-            if row is None:
-                rows[key] = TaxBreakdown(
-                    kind=tax.kind,
-                    name=tax.name,
-                    percentage=tax.percentage,
-                    base=tax.base,
-                    amount=tax.total,
-                )
-            else:
-                row.base += tax.base
-                row.amount += tax.total
-    return list(rows.values())
+    """The document's rows: each amount computed once on the row's summed base."""
+    return [
+        TaxBreakdown(
+            kind=row.kind,
+            name=row.name,
+            percentage=row.percentage,
+            base=row.base,
+            amount=row.amount,
+        )
+        for row in stored_breakdown(lines)
+    ]
 
 
 async def lines_of(root: Any, info: Info) -> list[Any]:

@@ -3,14 +3,12 @@ and kept, since they never change), and its structured e-invoices."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from invoicegraph.db.models import Account, Invoice, InvoiceDocumentFile, Series
 from invoicegraph.domain.errors import Conflict, ValidationFailed
-from invoicegraph.domain.money import ZERO
+from invoicegraph.domain.money import stored_breakdown
 from invoicegraph.pdf.document import (
     DocumentLine,
     DocumentLineTax,
@@ -29,21 +27,20 @@ PDF_MEDIA_TYPE = "application/pdf"
 
 
 def _breakdown(invoice: Invoice) -> tuple[TaxBreakdownRow, ...]:
-    rows: dict[tuple[str, Decimal, str | None, str], TaxBreakdownRow] = {}
-    for line in invoice.lines:
-        for tax in line.taxes:
-            key = (tax.kind, tax.percentage.normalize(), tax.exemption_code, tax.qualification)
-            row = rows.get(key)
-            rows[key] = TaxBreakdownRow(
-                kind=tax.kind,
-                name=row.name if row else tax.name,
-                percentage=tax.percentage,
-                base=(row.base if row else ZERO) + tax.base,
-                amount=(row.amount if row else ZERO) + tax.total,
-                exemption_code=tax.exemption_code,
-                qualification=tax.qualification,
-            )
-    return tuple(rows.values())
+    """The rows every document states: each amount rounded once on the row's summed base."""
+    return tuple(
+        TaxBreakdownRow(
+            kind=row.kind,
+            name=row.name,
+            percentage=row.percentage,
+            base=row.base,
+            amount=row.amount,
+            exemption_code=row.codes.exemption_code,
+            qualification=row.codes.qualification,
+            paired_rate=row.paired_rate,
+        )
+        for row in stored_breakdown(invoice.lines)
+    )
 
 
 def document_for(

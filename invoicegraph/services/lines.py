@@ -12,7 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from invoicegraph.db.models import Account, Product, Tax
 from invoicegraph.domain.errors import FieldError, ValidationFailed
-from invoicegraph.domain.money import LineFigures, LineInput, TaxRate, compute_line
+from invoicegraph.domain.money import (
+    LineFigures,
+    LineInput,
+    TaxCodes,
+    TaxRate,
+    compute_line,
+    stored_codes,
+)
 from invoicegraph.domain.validation import MAX_AMOUNT, check_decimal, check_text
 from invoicegraph.services.refs import Ref, is_row_id
 from invoicegraph.services.taxes import TaxWithRate, current_rates, vat_by_rate
@@ -52,6 +59,10 @@ class AppliedTax:
     regime_key: str = "01"
     qualification: str = "S1"
     exemption_code: str | None = None
+
+    @property
+    def codes(self) -> TaxCodes:
+        return stored_codes(self)
 
     @classmethod
     def of(cls, rate: TaxWithRate) -> AppliedTax:
@@ -118,7 +129,7 @@ def price_line(
             quantity=quantity,
             price=price,
             discount=discount,
-            taxes=tuple(TaxRate(t.kind, t.percentage, t.name) for t in taxes),
+            taxes=tuple(TaxRate(t.kind, t.percentage, t.name, t.codes) for t in taxes),
         )
     )
     return PricedLine(

@@ -38,7 +38,7 @@ from invoicegraph.pdf.einvoice import parties
 from invoicegraph.pdf.einvoice.errors import EInvoiceError
 from invoicegraph.pdf.einvoice.notes import invoice_notes, payment_terms
 from invoicegraph.pdf.einvoice.payment import PaymentMeans, payment_means
-from invoicegraph.pdf.einvoice.vat import VatCategory, line_vat
+from invoicegraph.pdf.einvoice.vat import VatCategory, line_vat, row_category
 
 _ZERO = Decimal(0)
 _CENT = Decimal("0.01")
@@ -195,8 +195,26 @@ def _lines(document: InvoiceDocument, sign: Decimal) -> tuple[Line, ...]:
     return tuple(lines)
 
 
-def _breakdown(lines: tuple[Line, ...]) -> tuple[VatBreakdown, ...]:
-    """Group lines by category and rate (BR-S-08 and siblings sum line net amounts per group)."""
+def _row_taxes(
+    document: InvoiceDocument, sign: Decimal
+) -> dict[tuple[str, Decimal | None], Decimal]:
+    """The document's IVA (+ surcharge) per category and rate, from its breakdown rows: each
+    row is rounded once on its summed base (BR-CO-17), and the e-invoice states the same
+    amounts as the invoice, the PDF and the VERI*FACTU record."""
+    taxes: dict[tuple[str, Decimal | None], Decimal] = {}
+    for row in document.breakdown:
+        category = row_category(row)
+        if category is not None:
+            key = (category.code, category.rate)
+            taxes[key] = taxes.get(key, _ZERO) + row.amount * sign
+    return taxes
+
+
+def _breakdown(
+    lines: tuple[Line, ...], row_taxes: dict[tuple[str, Decimal | None], Decimal]
+) -> tuple[VatBreakdown, ...]:
+    """Group lines by category and rate (BR-S-08 and siblings sum line net amounts per group);
+    the tax of each group is the document's, not the sum of the lines' rounded taxes."""
     groups: dict[tuple[str, Decimal | None], list[Line]] = {}
     for line in lines:
         groups.setdefault((line.vat.code, line.vat.rate), []).append(line)
@@ -219,7 +237,7 @@ def _breakdown(lines: tuple[Line, ...]) -> tuple[VatBreakdown, ...]:
             "; ".join(reasons) or None,
         )
         taxable = sum((ln.net_amount for ln in group), _ZERO)
-        tax = sum((ln.vat_amount for ln in group), _ZERO)
+        tax = row_taxes.get((first.code, first.rate), _ZERO)
         rows.append(VatBreakdown(category, taxable, tax))
     return tuple(rows)
 
@@ -266,7 +284,7 @@ def to_en16931(document: InvoiceDocument) -> Invoice:
     code = type_code(document)
     sign = Decimal(-1) if code == "381" else Decimal(1)
     lines = _lines(document, sign)
-    breakdown = _breakdown(lines)
+    breakdown = _breakdown(lines, _row_taxes(document, sign))
     totals = _totals(document, lines, breakdown, sign)
     needs_delivery = any(row.category.code == "K" for row in breakdown)
     not_subject = breakdown[0].category.code == "O"  # then it is the only category

@@ -205,12 +205,15 @@ class _Writer:
         """Invoice-level IVA, grouped by rate and surcharge rate like the legal breakdown."""
         groups: dict[tuple[Decimal, Decimal | None], list[Decimal]] = {}
         for line in self.document.lines:
-            rate, base, tax, surcharge = self.line_taxes(line)
+            rate, base, _, surcharge = self.line_taxes(line)
             key = (rate, surcharge[0] if surcharge else None)
-            totals = groups.setdefault(key, [_ZERO, _ZERO, _ZERO])
-            totals[0] += base
-            totals[1] += tax
-            totals[2] += surcharge[1] if surcharge else _ZERO
+            groups.setdefault(key, [_ZERO, _ZERO, _ZERO])[0] += base
+        # the amounts are the document's rows, each rounded once on its summed base
+        for row in self.document.breakdown:
+            if row.kind == "vat":
+                groups[(row.percentage, row.paired_rate)][1] += row.amount
+            elif row.kind == "surcharge" and row.paired_rate is not None:
+                groups[(row.paired_rate, row.percentage)][2] += row.amount
         outputs = child(invoice, "TaxesOutputs")
         for (rate, surcharge_rate), (base, tax, surcharge_amount) in groups.items():
             surcharge = (surcharge_rate, surcharge_amount) if surcharge_rate is not None else None

@@ -31,7 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from invoicegraph.pdf.document import DocumentLine, DocumentLineTax
+from invoicegraph.pdf.document import DocumentLine, DocumentLineTax, TaxBreakdownRow
 from invoicegraph.pdf.einvoice.errors import EInvoiceError
 
 _ZERO = Decimal(0)
@@ -114,3 +114,21 @@ def line_vat(line: DocumentLine) -> LineVat:
     rate = vat[0].percentage + sum((tax.percentage for tax in surcharges), _ZERO)
     amount = vat[0].amount + sum((tax.amount for tax in surcharges), _ZERO)
     return LineVat(_category(vat[0], rate), amount, has_surcharge=bool(surcharges))
+
+
+def row_category(row: TaxBreakdownRow) -> VatCategory | None:
+    """The category of a breakdown row of IVA or surcharge (None for IRPF): the one of the
+    lines it sums, so a row's amount goes to the category of those lines."""
+    if row.kind not in ("vat", "surcharge"):
+        return None
+    vat_rate = row.percentage if row.kind == "vat" else (row.paired_rate or _ZERO)
+    rate = row.percentage + (row.paired_rate or _ZERO)
+    tax = DocumentLineTax(
+        kind="vat",
+        name=row.name,
+        percentage=vat_rate,
+        amount=row.amount,
+        exemption_code=row.exemption_code,
+        qualification=row.qualification,
+    )
+    return _category(tax, rate)

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from invoicegraph.db.models import Client, Invoice, InvoiceLine, Quote, QuoteLine
-from invoicegraph.domain.money import LineFigures, TaxAmount, breakdown
+from invoicegraph.domain.money import LineFigures, breakdown, stored_figures
 from invoicegraph.services.public_ids import PublicIds
 
 if TYPE_CHECKING:
@@ -48,17 +48,7 @@ def client_json(client: Client) -> dict[str, Any]:
 
 
 def _figures(line: InvoiceLine | QuoteLine) -> LineFigures:
-    return LineFigures(
-        subtotal=line.subtotal,
-        total_discount=line.total_discount,
-        total_before_taxes=line.total_before_taxes,
-        taxes=tuple(
-            TaxAmount(kind=t.kind, percentage=t.percentage, name=t.name, base=t.base, total=t.total)
-            for t in line.taxes
-        ),
-        total_taxes=line.total_taxes,
-        total_with_taxes=line.total_with_taxes,
-    )
+    return stored_figures(line)
 
 
 def _taxes(figures: Sequence[LineFigures]) -> list[dict[str, Any]]:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from invoicegraph.db.models import Account, Client, Invoice, InvoiceLine, InvoiceLineTax
-from invoicegraph.domain.money import LineFigures, TaxAmount, summarise
+from invoicegraph.domain.money import stored_figures, summarise
 from invoicegraph.services.lines import PricedLine, line_columns, tax_columns
+
+__all__ = ["copy_parties", "snapshot_issuer", "snapshot_recipient", "stored_figures", "write_lines"]
 
 
 def snapshot_issuer(invoice: Invoice, account: Account) -> None:
@@ -71,18 +73,3 @@ def write_lines(invoice: Invoice, priced: Sequence[PricedLine]) -> None:
     invoice.total_with_taxes = totals.total_with_taxes
     invoice.total_vat = totals.total_vat
     invoice.total_withholding = totals.total_withholding
-
-
-def stored_figures(line: InvoiceLine) -> LineFigures:
-    """A stored line's figures as written (the inverse of ``write_lines``)."""
-    return LineFigures(
-        subtotal=line.subtotal,
-        total_discount=line.total_discount,
-        total_before_taxes=line.total_before_taxes,
-        taxes=tuple(
-            TaxAmount(kind=t.kind, percentage=t.percentage, name=t.name, base=t.base, total=t.total)
-            for t in line.taxes
-        ),
-        total_taxes=line.total_taxes,
-        total_with_taxes=line.total_with_taxes,
-    )

@@ -18,6 +18,7 @@ from stdnum.eu import vat as eu_vat
 
 from invoicegraph.db.models import Account, Invoice, InvoiceLineTax
 from invoicegraph.domain.errors import FieldError, ValidationFailed
+from invoicegraph.domain.money import BreakdownKey, line_keys, stored_breakdown, stored_tax
 from invoicegraph.domain.verifactu.codes import (
     TYPES_WITH_RECIPIENT,
     CalificacionOperacion,
@@ -186,14 +187,17 @@ def _group_key(
 def breakdown(invoice: Invoice) -> tuple[BreakdownLine, ...]:
     """``Desglose``: one line per (tax, regime, qualification or exemption, rate, surcharge).
 
-    Bases and amounts are the sums of the lines' own rounded figures, so the record adds up to
-    the cent with the invoice. A line without IVA cannot be registered (the record must say
-    whether it is subject, exempt or not subject), except a line of zero that adds nothing.
+    Bases are the sums of the lines' bases; amounts are the invoice's breakdown rows (each
+    rounded once on its summed base), so the record states the invoice's own figures. A line
+    without IVA cannot be registered (the record must say whether it is subject, exempt or not
+    subject), except a line of zero that adds nothing.
     """
     errors: list[FieldError] = []
     if invoice.currency != RECORD_CURRENCY:
         errors.append(FieldError("currency", "VERI*FACTU records are in euros: issue in EUR"))
+    amounts = {row.key: row.amount for row in stored_breakdown(invoice.lines)}
     groups: dict[_GroupKey, _Group] = {}
+    rows_of: dict[_GroupKey, tuple[set[BreakdownKey], set[BreakdownKey]]] = {}
     for index, line in enumerate(invoice.lines):
         path = f"lines.{index}"
         vats = [tax for tax in line.taxes if tax.kind == "vat"]
@@ -207,10 +211,18 @@ def breakdown(invoice: Invoice) -> tuple[BreakdownLine, ...]:
         group = groups.get(key)
         if group is None:
             group = groups[key] = _Group(*key)
+            rows_of[key] = (set(), set())
         group.base += vat.base
-        group.cuota += vat.total
-        if surcharge is not None:
-            group.surcharge_cuota += surcharge.total
+        keys = line_keys(tuple(stored_tax(t) for t in line.taxes))
+        for tax, (row_key, _, _) in zip(line.taxes, keys, strict=True):
+            if tax is vat:
+                rows_of[key][0].add(row_key)
+            elif tax is surcharge:
+                rows_of[key][1].add(row_key)
     if errors:
         raise ValidationFailed(errors, "The invoice cannot be registered in VERI*FACTU")
+    for key, group in groups.items():
+        vat_rows, surcharge_rows = rows_of[key]
+        group.cuota = sum((amounts[k] for k in vat_rows), _ZERO)
+        group.surcharge_cuota = sum((amounts[k] for k in surcharge_rows), _ZERO)
     return tuple(group.line() for group in groups.values())

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from invoicegraph.domain.money import TaxAmount, TaxCodes, breakdown_of_taxes
 from invoicegraph.pdf.document import (
     DocumentLine,
     DocumentLineTax,
@@ -138,27 +139,34 @@ def make_document(
     **overrides: object,
 ) -> InvoiceDocument:
     zero = Decimal(0)
-    rows: dict[tuple[str, Decimal, str | None, str], TaxBreakdownRow] = {}
-    for line in lines:
-        for tax in line.taxes:
-            key = (tax.kind, tax.percentage, tax.exemption_code, tax.qualification)
-            row = rows.get(key)
-            if row is None:
-                row = TaxBreakdownRow(
+    rows = tuple(
+        TaxBreakdownRow(
+            row.kind,
+            row.name,
+            row.percentage,
+            row.base,
+            row.amount,
+            row.codes.exemption_code,
+            row.codes.qualification,
+            row.paired_rate,
+        )
+        for row in breakdown_of_taxes(
+            tuple(
+                TaxAmount(
                     tax.kind,
-                    tax.name,
                     tax.percentage,
-                    zero,
-                    zero,
-                    tax.exemption_code,
-                    tax.qualification,
+                    tax.name,
+                    line.total_before_taxes,
+                    tax.amount,
+                    TaxCodes(qualification=tax.qualification, exemption_code=tax.exemption_code),
                 )
-            rows[key] = replace(
-                row, base=row.base + line.total_before_taxes, amount=row.amount + tax.amount
+                for tax in line.taxes
             )
-    all_taxes = [tax for line in lines for tax in line.taxes]
+            for line in lines
+        )
+    )
     total_before = sum((line.total_before_taxes for line in lines), zero)
-    total_taxes = sum((line.total_taxes for line in lines), zero)
+    total_taxes = sum((row.amount for row in rows), zero)
     fields: dict[str, object] = {
         "uuid": "0b7f6f1e-3c1d-4a43-9f7e-2f4f0c6f9a10",
         "status": "issued",
@@ -182,14 +190,14 @@ def make_document(
         "template_options": TemplateOptions(),
         "brand_color": None,
         "lines": lines,
-        "breakdown": tuple(rows.values()),
+        "breakdown": rows,
         "subtotal": sum((line.subtotal for line in lines), zero),
         "total_discount": sum((line.total_discount for line in lines), zero),
         "total_before_taxes": total_before,
         "total_taxes": total_taxes,
         "total_with_taxes": total_before + total_taxes,
-        "total_vat": sum((t.amount for t in all_taxes if t.kind != "withholding"), zero),
-        "total_withholding": sum((t.amount for t in all_taxes if t.kind == "withholding"), zero),
+        "total_vat": sum((r.amount for r in rows if r.kind != "withholding"), zero),
+        "total_withholding": sum((r.amount for r in rows if r.kind == "withholding"), zero),
         "payment_method": "Transferencia bancaria",
         "payment_iban": "ES91 2100 0418 4502 0005 1332",
     }

@@ -10,6 +10,7 @@ import pytest
 from invoicegraph.pdf.document import DocumentLine, InvoiceDocument
 from invoicegraph.pdf.einvoice import EInvoiceError, render_einvoice
 from invoicegraph.pdf.einvoice.en16931 import to_en16931
+from tests.unit.einvoice.conftest import make_document
 
 
 def test_orzame_seed_totals_come_out_to_the_cent(irpf_invoice: InvoiceDocument) -> None:
@@ -64,16 +65,19 @@ def test_negative_price_moves_its_sign_to_the_quantity(ordinary_invoice: Invoice
 
 
 def _with_lines(document: InvoiceDocument, lines: tuple[DocumentLine, ...]) -> InvoiceDocument:
-    """The document with other lines and totals recomputed (VAT only, no withholding)."""
-    base = sum((line.total_before_taxes for line in lines), Decimal(0))
-    taxes = sum((line.total_taxes for line in lines), Decimal(0))
+    """The document with other lines, its breakdown and totals recomputed from them."""
+    fresh = make_document(lines)
     return replace(
         document,
         lines=lines,
-        total_before_taxes=base,
-        total_taxes=taxes,
-        total_vat=taxes,
-        total_with_taxes=base + taxes,
+        breakdown=fresh.breakdown,
+        subtotal=fresh.subtotal,
+        total_discount=fresh.total_discount,
+        total_before_taxes=fresh.total_before_taxes,
+        total_taxes=fresh.total_taxes,
+        total_vat=fresh.total_vat,
+        total_withholding=fresh.total_withholding,
+        total_with_taxes=fresh.total_with_taxes,
     )
 
 
