@@ -160,6 +160,13 @@ function Explorer({ fetcher }) {
 }
 
 function mount() {
+  if (!rememberApiKey) {
+    try {
+      forgetStoredTokens(); // keys an earlier version of this page stored
+    } catch {
+      // storage disabled: nothing stored
+    }
+  }
   const container = document.getElementById('graphiql');
   if (!container) {
     throw new Error('invoicegraph GraphiQL: no #graphiql element on the page');

@@ -188,6 +188,30 @@ async def test_graphiql_remembers_the_key_when_the_user_opts_in(
     )
 
 
+async def test_graphiql_forgets_keys_an_earlier_version_stored(
+    chromium_executable: str, live_server: str, browser_page: Page
+) -> None:
+    page = browser_page
+    await _open_graphiql(page, live_server)
+    history = [
+        {
+            "query": "{ account { name } }",
+            "headers": f'{{"Authorization": "Bearer {KEYS["read"]}"}}',
+        }
+    ]
+    await page.evaluate(
+        "queries => localStorage.setItem('graphiql:queries', JSON.stringify({ queries }))",
+        history,
+    )
+
+    await page.reload(wait_until="networkidle")
+    await expect(page.locator(".graphiql-container")).to_be_visible(timeout=UI_TIMEOUT_MS)
+
+    stored = await _local_storage(page)
+    assert "graphiql:queries" in stored and "account" in stored["graphiql:queries"]
+    assert [k for k, v in stored.items() if KEYS["read"] in v] == []
+
+
 async def test_graphiql_runs_a_subscription(
     chromium_executable: str, live_server: str, browser_page: Page
 ) -> None:
