@@ -27,6 +27,7 @@ from invoicegraph.domain.errors import (
     ValidationFailed,
 )
 from invoicegraph.domain.plans import limits_for
+from invoicegraph.services.plan_limits import lock_account_for_limits
 
 # last_used_at is a hint, not an audit log: writing it on every request would turn every read
 # into a write, so it is refreshed at most this often.
@@ -83,6 +84,7 @@ async def create_key(
     async with session.begin():
         limit = limits_for(owner.plan).api_keys
         if limit is not None:
+            await lock_account_for_limits(session, owner)
             active = await session.scalar(
                 select(func.count())
                 .select_from(ApiKey)

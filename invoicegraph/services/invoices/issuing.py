@@ -30,6 +30,7 @@ from invoicegraph.services.events import publish
 from invoicegraph.services.invoices.loading import account_today, load_invoice
 from invoicegraph.services.invoices.snapshots import copy_parties, write_lines
 from invoicegraph.services.lines import AppliedTax, PricedLine, price_line
+from invoicegraph.services.plan_limits import lock_account_for_limits
 from invoicegraph.services.refs import Ref, ref_filter
 
 SIMPLIFIED_MAX_TOTAL = 3000
@@ -110,6 +111,7 @@ async def _check_plan(session: AsyncSession, account: Account, date: dt.date) ->
     limit = limits_for(account.plan).issued_invoices_per_month
     if limit is None:
         return
+    await lock_account_for_limits(session, account)  # counted and issued under one lock
     start = date.replace(day=1)
     end = (start + dt.timedelta(days=32)).replace(day=1)
     issued = await session.scalar(
