@@ -65,15 +65,35 @@ class Conflict(DomainError):
         self.fields = list(fields)
 
 
+MAX_REPORTED_FIELDS = 50
+
+
 class ValidationFailed(DomainError):
-    """Invalid input (422), with every offending field."""
+    """Invalid input (422), with every offending field. Answers list the first
+    ``MAX_REPORTED_FIELDS`` (``reported``) and count the rest, so that 100,000 empty items
+    cost a small answer."""
 
     code = "validation_failed"
 
     def __init__(self, fields: Iterable[FieldError], message: str = "Invalid data") -> None:
         self.fields = list(fields)
-        detail = "; ".join(f"{f.field}: {f.message}" for f in self.fields)
+        detail = "; ".join(f"{f.field}: {f.message}" for f in self.reported)
+        if self.unreported:
+            detail += f"; and {self.unreported} more"
         super().__init__(f"{message}: {detail}" if detail else message)
+
+    @property
+    def reported(self) -> list[FieldError]:
+        return self.fields[:MAX_REPORTED_FIELDS]
+
+    @property
+    def total(self) -> int:
+        return len(self.fields)
+
+    @property
+    def unreported(self) -> int:
+        """How many offending fields the answer leaves out."""
+        return max(0, self.total - MAX_REPORTED_FIELDS)
 
     @classmethod
     def single(cls, field: str, message: str, code: str = "invalid") -> ValidationFailed:

@@ -116,8 +116,10 @@ class Dialect:
         body: dict[str, Any] = {"code": exc.code, "message": exc.message}
         if isinstance(exc, ValidationFailed):
             body["fields"] = [
-                {"field": f.field, "message": f.message, "code": f.code} for f in exc.fields
+                {"field": f.field, "message": f.message, "code": f.code} for f in exc.reported
             ]
+            if exc.unreported:
+                body["field_count"] = exc.total  # only the first ones are listed
         if isinstance(exc, Conflict) and exc.fields:
             body["fields"] = [
                 {"field": f, "message": exc.message, "code": "conflict"} for f in exc.fields

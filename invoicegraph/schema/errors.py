@@ -93,10 +93,14 @@ def user_errors(exc: DomainError) -> list[UserError]:
     if isinstance(exc, ServiceUnavailable):
         raise top_level("SERVICE_UNAVAILABLE", exc.message)
     if isinstance(exc, ValidationFailed):
-        return [
+        listed = [
             UserError(field=graphql_field(f.field), message=f.message, code=_code(f.code))
-            for f in exc.fields
+            for f in exc.reported
         ]
+        if exc.unreported:
+            more = f"and {exc.unreported} more problems, not listed ({exc.total} in all)"
+            listed.append(UserError(field=None, message=more, code=ErrorCode.INVALID))
+        return listed
     if isinstance(exc, Conflict):
         fields: list[str | None] = list(exc.fields) or [None]
         return [

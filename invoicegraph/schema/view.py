@@ -79,7 +79,9 @@ class TextFrameWebSocketAdapter(ASGIWebSocketAdapter):
 
 # top-level codes that say the caller may not do this (yet), never what the mutation did: such
 # an answer is not kept for the key, and the document's writes are undone with it
-NOT_AN_ANSWER = frozenset({"UNAUTHENTICATED", "FORBIDDEN", "RATE_LIMITED", "PLAN_LIMIT"})
+NOT_AN_ANSWER = frozenset(
+    {"UNAUTHENTICATED", "FORBIDDEN", "RATE_LIMITED", "PAYMENT_REQUIRED", "SERVICE_UNAVAILABLE"}
+)
 
 
 def _refusals(body: bytes) -> list[dict[str, Any]] | None:

@@ -46,8 +46,13 @@ class OrzameDialect(Dialect):
     def error_body(self, exc: DomainError) -> dict[str, Any]:
         if isinstance(exc, ValidationFailed):
             errors: dict[str, list[str]] = {}
-            for field in exc.fields:
+            for field in exc.reported:
                 errors.setdefault(dialect_field(field.field), []).append(field.message)
+            if exc.unreported:  # Laravel's own wording for a summary of more errors
+                return {
+                    "message": f"{INVALID_DATA} (and {exc.unreported} more errors)",
+                    "errors": errors,
+                }
             return {"message": INVALID_DATA, "errors": errors}
         body: dict[str, Any] = {"message": exc.message, "code": exc.code}
         if isinstance(exc, Conflict) and exc.fields:
