@@ -24,7 +24,7 @@ from invoicegraph.pdf.document import InvoiceDocument
 from invoicegraph.pdf.fetcher import ASSETS_BASE_URL, ASSETS_DIR, BundledAssetsFetcher
 from invoicegraph.pdf.labels import labels_for
 from invoicegraph.pdf.layouts import INVOICE_TEMPLATES, InvoiceTemplate
-from invoicegraph.pdf.view import InvoiceView, build_view
+from invoicegraph.pdf.view import InvoiceView, build_view, justified_rows
 
 TEMPLATES_DIR = ASSETS_DIR.parent / "templates"
 CSS_DIR = ASSETS_DIR / "css"
@@ -67,7 +67,7 @@ def css_string(value: str) -> str:
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
     loader: BaseLoader = _CompactLoader(TEMPLATES_DIR)
-    return Environment(
+    environment = Environment(
         loader=loader,
         autoescape=True,
         undefined=StrictUndefined,
@@ -75,6 +75,8 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         auto_reload=False,
     )
+    environment.filters["rows"] = justified_rows
+    return environment
 
 
 def render_view(view: InvoiceView) -> str:
@@ -86,6 +88,17 @@ def render_view(view: InvoiceView) -> str:
 def render_html(document: InvoiceDocument) -> str:
     """The invoice's HTML as weasyprint lays it out (its stylesheets are applied separately)."""
     return render_view(build_view(document))
+
+
+class _InvoiceHTML(HTML):  # type: ignore[misc]  # weasyprint ships no types
+    """An HTML document laid out with our lean user-agent sheet (``assets/css/ua.css``) instead
+    of weasyprint's HTML5 one, whose universal pseudo-element rules cost a fifth of a page."""
+
+    user_agent_sheet: CSS | None = None
+
+    def _ua_stylesheets(self, forms: bool = False) -> list[CSS]:
+        assert self.user_agent_sheet is not None, "parse the sheet before laying out"
+        return [self.user_agent_sheet]
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +136,8 @@ def _get_typesetter() -> _Typesetter:
         with _typesetter_lock:
             if _typesetter is None:
                 typesetter = _Typesetter(FontConfiguration(), BundledAssetsFetcher(), {})
+                ua_css = (CSS_DIR / "ua.css").read_text(encoding="utf-8")
+                _InvoiceHTML.user_agent_sheet = typesetter.parse(ua_css)
                 for template in INVOICE_TEMPLATES:
                     typesetter.stylesheets[template.id] = tuple(
                         typesetter.parse(css) for css in _template_css(template)
@@ -169,7 +184,9 @@ def html_to_pdf(
     """
     typesetter = _get_typesetter()
     with _layout_lock:
-        document = HTML(string=html, base_url=ASSETS_BASE_URL, url_fetcher=typesetter.fetcher)
+        document = _InvoiceHTML(
+            string=html, base_url=ASSETS_BASE_URL, url_fetcher=typesetter.fetcher
+        )
         pdf: bytes = document.write_pdf(
             stylesheets=list(stylesheets),
             font_config=typesetter.font_config,

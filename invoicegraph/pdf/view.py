@@ -128,6 +128,35 @@ class InvoiceView:
     qr: QrView | None
     footer: str
 
+    @property
+    def sum_rows(self) -> tuple[tuple[str, str], ...]:
+        """The totals above the one to pay, as (label, value) rows."""
+        return tuple((total.label, total.value) for total in self.totals if not total.grand)
+
+    @property
+    def grand_rows(self) -> tuple[tuple[str, str], ...]:
+        """The total to pay (or to refund), printed larger."""
+        return tuple((total.label, total.value) for total in self.totals if total.grand)
+
+
+#: A space as wide as a word space that justification does not stretch (U+2004, three-per-em;
+#: weasyprint stretches U+0020 and U+00A0 only).
+_FIXED_SPACE = "\u2004"
+
+
+def justified_rows(rows: tuple[tuple[str, str], ...]) -> str:
+    """``rows`` as lines of one justified text block: the label at the left edge, the value at
+    the right one, the single ordinary space between them the only one that stretches.
+
+    One block of lines instead of a table of cells: each cell is a box weasyprint styles, lays
+    out and draws, and a totals table was a fifth of a page's rendering time.
+    """
+
+    def fixed(text: str) -> str:
+        return text.replace(" ", _FIXED_SPACE).replace("\u00a0", _FIXED_SPACE)
+
+    return "\n".join(f"{fixed(label)} {fixed(value)}" for label, value in rows)
+
 
 class _Writer:
     """Formats values of one document: its language, currency and formats bound once."""
