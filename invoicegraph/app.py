@@ -82,10 +82,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         configure_pool(settings.pdf_workers)
-        warming: asyncio.Task[None] | None = None
         if settings.pdf_warm_on_start:
-            # in the background: the server answers at once, the first PDF is warm
-            warming = asyncio.create_task(start_pool())
+            # before serving: /health is green only once every PDF worker is warm, so nothing
+            # (a load balancer's first requests, a benchmark) meets a cold or starting pool
+            await start_pool()
         stop = asyncio.Event()
         worker: asyncio.Task[None] | None = None
         if settings.verifactu_worker_in_serve:
@@ -98,8 +98,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             stop.set()
             if worker is not None:
                 await worker
-            if warming is not None and not warming.done():
-                warming.cancel()
             # wait, so no PDF worker process outlives the server
             shutdown_pool(wait=True)
             if owns_database:

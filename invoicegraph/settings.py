@@ -59,7 +59,8 @@ class Settings(BaseSettings):
     verifactu_retry_max_seconds: float = Field(default=3600.0, gt=0, le=3600)
     # documents
     pdf_workers: int = Field(default=2, ge=1, le=64)
-    # start (and warm) the PDF processes with the server, so the first download is not cold
+    # true: start-up waits until the PDF processes are up and warm, so the server (and /health)
+    # answers only then; false: the processes start on the first PDF, which waits for them
     pdf_warm_on_start: bool = True
 
     @field_validator("cors_allow_origins")

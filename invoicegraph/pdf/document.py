@@ -121,7 +121,7 @@ class InvoiceDocument:
     issuer: Party
     recipient: Party | None  # None on a simplified invoice without recipient
     currency: str  # ISO 4217, e.g. "EUR"
-    exchange_rate: Decimal
+    exchange_rate: Decimal  # units of ``currency`` per euro (the ECB convention)
     lang: str  # "es" | "en" | "ca" | "gl" | "eu"
     date_format: str  # e.g. "dd/mm/yyyy", "yyyy-mm-dd", "mm/dd/yyyy"
     money_format: str  # e.g. "symbol_before,none,point" / "symbol_after,point,comma"
@@ -139,8 +139,9 @@ class InvoiceDocument:
     total_withholding: Decimal  # Σ IRPF amounts (negative or zero)
     intro_texts: tuple[Text, ...] = ()
     close_texts: tuple[Text, ...] = ()
-    payment_method: str | None = None
-    payment_iban: str | None = None
+    payment_method: str | None = None  # the method's text as the user wrote it
+    payment_iban: str | None = None  # the account to pay into, for a transfer
+    payment_kind: str | None = None  # bank_transfer | card | cash | direct_debit | other
     notes_public: str | None = None
     external_reference: str | None = None
     rectification: Rectification | None = None

@@ -17,6 +17,10 @@ LANGUAGES: tuple[str, ...] = ("es", "en", "ca", "gl", "eu")
 #: The QR heading the tax agency prescribes, in Spanish whatever the invoice's language.
 QR_TITLE = "QR tributario:"
 
+#: The name the rectification service gives a rectificative invoice (in Spanish, whatever the
+#: invoice's language); the printed documents replace it by ``Labels.rectification_of``.
+SERVICE_RECTIFICATION_NAME = "Rectificativa de {number}"
+
 #: Legal reference of each VAT exemption code (Ley 37/1992, del IVA).
 EXEMPTION_REFERENCES: dict[str, str] = {
     "E1": "art. 20 LIVA",
@@ -77,7 +81,12 @@ class Labels:
     not_subject: str
     reverse_charge: str
     page_of: str
+    total_to_refund: str
+    rectification_of: str
+    exchange_rate: str
+    in_euros: str
     causes: dict[str, str]
+    payment_kinds: dict[str, str]
 
 
 _ES = Labels(
@@ -126,12 +135,23 @@ _ES = Labels(
     not_subject="Operación no sujeta",
     reverse_charge="Inversión del sujeto pasivo",
     page_of="Página {page} de {pages}",
+    total_to_refund="Total a devolver",
+    rectification_of="Rectificativa de {number}",
+    exchange_rate="Tipo de cambio: 1 € = {rate} {currency}",
+    in_euros="en euros",
     causes={
         "R1": "Error fundado en derecho y causas del artículo 80 Uno, Dos y Seis de la Ley del IVA",
         "R2": "Concurso de acreedores del destinatario (artículo 80 Tres de la Ley del IVA)",
         "R3": "Créditos incobrables (artículo 80 Cuatro de la Ley del IVA)",
         "R4": "Resto de causas",
         "R5": "Rectificación de una factura simplificada",
+    },
+    payment_kinds={
+        "bank_transfer": "Transferencia bancaria",
+        "card": "Tarjeta",
+        "cash": "Efectivo",
+        "direct_debit": "Domiciliación bancaria",
+        "other": "Otro",
     },
 )
 
@@ -181,12 +201,23 @@ _EN = Labels(
     not_subject="Supply not subject to VAT",
     reverse_charge="Reverse charge",
     page_of="Page {page} of {pages}",
+    total_to_refund="Total to refund",
+    rectification_of="Correction of {number}",
+    exchange_rate="Exchange rate: 1 € = {rate} {currency}",
+    in_euros="in euros",
     causes={
         "R1": "Error founded in law and causes of article 80 One, Two and Six of the VAT Act",
         "R2": "Customer's insolvency proceedings (article 80 Three of the VAT Act)",
         "R3": "Bad debts (article 80 Four of the VAT Act)",
         "R4": "Other causes",
         "R5": "Correction of a simplified invoice",
+    },
+    payment_kinds={
+        "bank_transfer": "Bank transfer",
+        "card": "Card",
+        "cash": "Cash",
+        "direct_debit": "Direct debit",
+        "other": "Other",
     },
 )
 
@@ -236,12 +267,23 @@ _CA = Labels(
     not_subject="Operació no subjecta",
     reverse_charge="Inversió del subjecte passiu",
     page_of="Pàgina {page} de {pages}",
+    total_to_refund="Total a retornar",
+    rectification_of="Rectificativa de {number}",
+    exchange_rate="Tipus de canvi: 1 € = {rate} {currency}",
+    in_euros="en euros",
     causes={
         "R1": "Error fonamentat en dret i causes de l'article 80 U, Dos i Sis de la Llei de l'IVA",
         "R2": "Concurs de creditors del destinatari (article 80 Tres de la Llei de l'IVA)",
         "R3": "Crèdits incobrables (article 80 Quatre de la Llei de l'IVA)",
         "R4": "Altres causes",
         "R5": "Rectificació d'una factura simplificada",
+    },
+    payment_kinds={
+        "bank_transfer": "Transferència bancària",
+        "card": "Targeta",
+        "cash": "Efectiu",
+        "direct_debit": "Domiciliació bancària",
+        "other": "Altres",
     },
 )
 
@@ -291,12 +333,23 @@ _GL = Labels(
     not_subject="Operación non suxeita",
     reverse_charge="Inversión do suxeito pasivo",
     page_of="Páxina {page} de {pages}",
+    total_to_refund="Total a devolver",
+    rectification_of="Rectificativa de {number}",
+    exchange_rate="Tipo de cambio: 1 € = {rate} {currency}",
+    in_euros="en euros",
     causes={
         "R1": "Erro fundado en dereito e causas do artigo 80 Un, Dous e Seis da Lei do IVE",
         "R2": "Concurso de acredores do destinatario (artigo 80 Tres da Lei do IVE)",
         "R3": "Créditos incobrables (artigo 80 Catro da Lei do IVE)",
         "R4": "Outras causas",
         "R5": "Rectificación dunha factura simplificada",
+    },
+    payment_kinds={
+        "bank_transfer": "Transferencia bancaria",
+        "card": "Tarxeta",
+        "cash": "Efectivo",
+        "direct_debit": "Domiciliación bancaria",
+        "other": "Outro",
     },
 )
 
@@ -346,6 +399,10 @@ _EU = Labels(
     not_subject="Zergapean ez dagoen eragiketa",
     reverse_charge="Subjektu pasiboaren inbertsioa",
     page_of="{page}/{pages} orria",
+    total_to_refund="Itzultzeko guztira",
+    rectification_of="{number} fakturaren zuzenketa",
+    exchange_rate="Truke-tasa: 1 € = {rate} {currency}",
+    in_euros="eurotan",
     causes={
         "R1": "Zuzenbidean oinarritutako akatsa eta BEZaren Legearen 80. artikuluko Bat, Bi eta "
         "Sei idatz-zatietako arrazoiak",
@@ -354,9 +411,25 @@ _EU = Labels(
         "R4": "Gainerako arrazoiak",
         "R5": "Faktura erraztu baten zuzenketa",
     },
+    payment_kinds={
+        "bank_transfer": "Banku-transferentzia",
+        "card": "Txartela",
+        "cash": "Eskudirua",
+        "direct_debit": "Banku-helbideratzea",
+        "other": "Beste bat",
+    },
 )
 
 _BY_LANGUAGE: dict[str, Labels] = {"es": _ES, "en": _EN, "ca": _CA, "gl": _GL, "eu": _EU}
+
+
+def is_built_in_payment_name(kind: str, text: str) -> bool:
+    """Whether ``text`` is only the name of the payment ``kind`` (the catalogue's default
+    "Bank transfer", or its name in any invoice language), so it may be printed translated;
+    any other text is the user's own words and is printed as written."""
+    wanted = text.strip().casefold()
+    names = [labels.payment_kinds.get(kind, "") for labels in _BY_LANGUAGE.values()]
+    return wanted in {name.casefold() for name in names if name}
 
 
 def labels_for(lang: str) -> Labels:

@@ -7,6 +7,12 @@ forked, because forking a process that runs an event loop and database drivers' 
 unsafe, and each worker warms itself up on start (imports weasyprint, loads fonts, parses the
 stylesheets, renders a sample) so that no request pays for a cold worker.
 
+When the pool starts is the ``PDF_WARM_ON_START`` setting: ``true`` (the default) makes the
+app's start-up wait for :func:`start_pool`, so the server accepts connections, and ``/health``
+answers, only once every worker is up and warm; ``false`` creates the pool on the first render,
+which then waits for the workers to start (about a second of CPU each) and leaves the memory
+unused until PDFs are asked for. :func:`worker_memory` reports what the workers hold.
+
 This module does not import weasyprint: the server process only pickles ``InvoiceDocument``s
 across and gets bytes back. As with any spawned pool, a script that renders through it must keep
 its top-level code under ``if __name__ == "__main__":`` (uvicorn and pytest already do).
@@ -124,6 +130,44 @@ async def render_pdf(document: InvoiceDocument, *, variant: str | None = None) -
     except BrokenProcessPool:
         _discard_pool(pool)
     return await loop.run_in_executor(_get_pool(), _render_in_worker, document, variant)
+
+
+def is_started() -> bool:
+    """Whether the pool exists (started by :func:`start_pool` or by a first render)."""
+    return _pool is not None
+
+
+def worker_pids() -> tuple[int, ...]:
+    """The process ids of the pool's live workers (none before the pool starts)."""
+    with _lock:
+        pool = _pool
+    if pool is None:
+        return ()
+    processes = getattr(pool, "_processes", None) or {}
+    return tuple(sorted(pid for pid, process in processes.items() if process.is_alive()))
+
+
+def _rss_bytes(pid: int) -> int | None:
+    """Resident memory of ``pid`` (Linux ``/proc``), or None where it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def worker_memory() -> dict[int, int]:
+    """Resident memory in bytes of each live worker, by process id: the pool's cost, which is
+    apart from the server process's own (each worker holds weasyprint, fonts and parsed CSS)."""
+    memory: dict[int, int] = {}
+    for pid in worker_pids():
+        rss = _rss_bytes(pid)
+        if rss is not None:
+            memory[pid] = rss
+    return memory
 
 
 def shutdown_pool(*, wait: bool = True) -> None:

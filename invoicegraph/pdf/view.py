@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from babel import Locale
 from markupsafe import Markup
@@ -31,7 +31,14 @@ from invoicegraph.pdf.formatting import (
     format_percent,
     format_quantity,
 )
-from invoicegraph.pdf.labels import EXEMPTION_REFERENCES, QR_TITLE, Labels, labels_for
+from invoicegraph.pdf.labels import (
+    EXEMPTION_REFERENCES,
+    QR_TITLE,
+    SERVICE_RECTIFICATION_NAME,
+    Labels,
+    is_built_in_payment_name,
+    labels_for,
+)
 from invoicegraph.pdf.layouts import InvoiceTemplate, template_by_id
 from invoicegraph.pdf.markdown import render_markdown
 from invoicegraph.pdf.qr import qr_png_data_url
@@ -123,6 +130,7 @@ class InvoiceView:
     payment: tuple[tuple[str, str], ...]
     notes: str | None
     legal_notes: tuple[str, ...]
+    euro_notes: tuple[str, ...]
     intro_texts: tuple[TextView, ...]
     close_texts: tuple[TextView, ...]
     qr: QrView | None
@@ -167,9 +175,9 @@ class _Writer:
         self.date_format = document.date_format
         self.money_format = MoneyFormat.parse(document.money_format)
 
-    def money(self, value: Decimal, *, max_places: int = 2) -> str:
+    def money(self, value: Decimal, *, max_places: int = 2, currency: str | None = None) -> str:
         return format_money(
-            value, self.currency, self.money_format, self.lang, max_places=max_places
+            value, currency or self.currency, self.money_format, self.lang, max_places=max_places
         )
 
     def date(self, value: dt.date) -> str:
@@ -211,7 +219,23 @@ def _tax_label(kind: str, name: str, labels: Labels) -> str:
     }.get(kind, name)
 
 
+def _untaxed_label(row: TaxBreakdownRow, labels: Labels) -> str | None:
+    """What an untaxed base is (exempt, not subject, reverse charge), or None when taxed."""
+    if row.exemption_code:
+        return f"{labels.exempt} ({row.exemption_code})"
+    if row.qualification in ("N1", "N2"):
+        return labels.not_subject
+    if row.qualification == "S2":
+        return labels.reverse_charge
+    return None
+
+
 def _breakdown_row(row: TaxBreakdownRow, labels: Labels, write: _Writer) -> BreakdownView:
+    # An exempt, non-subject or reverse-charge base bears no tax: it is printed as what it is,
+    # with no rate and no cuota, never as an "IVA 0 %" row (which is a taxed supply at 0 %).
+    untaxed = _untaxed_label(row, labels)
+    if untaxed is not None:
+        return BreakdownView(tax=untaxed, base=write.money(row.base), rate="", amount="")
     # IRPF is printed as what it is, a withholding: its label says so, the rate is shown
     # unsigned and the amount keeps its minus sign because it is deducted from the total.
     rate = abs(row.percentage) if row.kind == "withholding" else row.percentage
@@ -257,8 +281,39 @@ def _totals(document: InvoiceDocument, labels: Labels, write: _Writer) -> tuple[
         totals.append(TotalView(labels.withholding, write.money(document.total_withholding)))
     elif document.total_vat:
         totals.append(TotalView(labels.vat, write.money(document.total_vat)))
-    totals.append(TotalView(labels.total_to_pay, write.money(document.total_with_taxes), True))
+    if document.total_with_taxes < 0:
+        # A credit note is not paid by the customer: it states what is refunded to them.
+        refund = write.money(-document.total_with_taxes)
+        totals.append(TotalView(labels.total_to_refund, refund, True))
+    else:
+        totals.append(TotalView(labels.total_to_pay, write.money(document.total_with_taxes), True))
     return tuple(totals)
+
+
+#: One cent, the precision of an amount in euros.
+_CENT = Decimal("0.01")
+
+
+def euro_amount(amount: Decimal, rate: Decimal) -> Decimal:
+    """``amount`` of a foreign currency in euros, ``rate`` being units of it per euro (the ECB
+    convention, which is how the invoice stores it): ``amount / rate``, half up to the cent."""
+    return (amount / rate).quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
+def _euro_notes(document: InvoiceDocument, labels: Labels, write: _Writer) -> tuple[str, ...]:
+    """On an invoice in another currency, the rate and each tax in euros: Spanish VAT is
+    declared in euros (LIVA art. 79.Once; RD 1619/2012 art. 10.1), so the invoice states it."""
+    if document.currency == "EUR" or document.exchange_rate <= 0:
+        return ()
+    rate = format_quantity(document.exchange_rate, write.money_format)
+    notes = [labels.exchange_rate.format(rate=rate, currency=document.currency)]
+    for row in document.breakdown:
+        if row.kind not in ("vat", "surcharge") or _untaxed_label(row, labels) is not None:
+            continue
+        euros = write.money(euro_amount(row.amount, document.exchange_rate), currency="EUR")
+        tax = f"{_tax_label(row.kind, row.name, labels)} {write.percent(row.percentage)}"
+        notes.append(f"{tax} {labels.in_euros}: {euros}")
+    return tuple(notes)
 
 
 def _line(line: DocumentLine, write: _Writer) -> LineView:
@@ -317,13 +372,28 @@ def _payment(
     document: InvoiceDocument, labels: Labels, write: _Writer
 ) -> tuple[tuple[str, str], ...]:
     payment: list[tuple[str, str]] = []
-    if document.payment_method:
-        payment.append((labels.payment_method, document.payment_method))
-    if document.payment_iban:
+    kind, text = document.payment_kind, document.payment_method
+    if kind is not None and (not text or is_built_in_payment_name(kind, text)):
+        # a method named only by its kind ("Bank transfer") is printed in the invoice language
+        text = labels.payment_kinds.get(kind, text)
+    if text:
+        payment.append((labels.payment_method, text))
+    if document.payment_iban and kind in (None, "bank_transfer"):
         payment.append(("IBAN", document.payment_iban))
     if document.payed_at:
         payment.append((labels.paid_on, write.date(document.payed_at)))
     return tuple(payment)
+
+
+def _document_name(document: InvoiceDocument, labels: Labels) -> str | None:
+    """The document's title; the one the rectification service gives (in Spanish) is printed
+    in the invoice's language."""
+    rect = document.rectification
+    if rect is not None and document.name == SERVICE_RECTIFICATION_NAME.format(
+        number=rect.original_number
+    ):
+        return labels.rectification_of.format(number=rect.original_number)
+    return document.name
 
 
 def _watermark(document: InvoiceDocument, labels: Labels) -> str | None:
@@ -366,7 +436,7 @@ def build_view(document: InvoiceDocument) -> InvoiceView:
         labels=labels,
         title=title,
         number=number,
-        document_name=document.name,
+        document_name=_document_name(document, labels),
         watermark=_watermark(document, labels),
         accent=_accent(document),
         meta=_meta(document, number, labels, write),
@@ -380,6 +450,7 @@ def build_view(document: InvoiceDocument) -> InvoiceView:
         payment=_payment(document, labels, write),
         notes=document.notes_public,
         legal_notes=_legal_notes(document.breakdown, labels),
+        euro_notes=_euro_notes(document, labels, write),
         intro_texts=_texts(document.intro_texts, options.include_texts_before),
         close_texts=_texts(document.close_texts, options.include_texts_after),
         qr=qr,

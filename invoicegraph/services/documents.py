@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from invoicegraph.db.models import Account, Invoice, InvoiceDocumentFile, Series
+from invoicegraph.db.models import Account, Invoice, InvoiceDocumentFile, PaymentMethod, Series
 from invoicegraph.domain.errors import Conflict, ValidationFailed
 from invoicegraph.domain.money import stored_breakdown
 from invoicegraph.pdf.document import (
@@ -51,6 +51,7 @@ def document_for(
     qr_url: str | None = None,
     series_code: str | None = None,
     payment_iban: str | None = None,
+    payment_kind: str | None = None,
 ) -> InvoiceDocument:
     """The printable view of ``invoice`` (loaded with lines and taxes)."""
     recipient = None
@@ -149,6 +150,7 @@ def document_for(
         close_texts=tuple(Text(t["label"], t["text"]) for t in invoice.close_texts or []),
         payment_method=invoice.payment_method_text,
         payment_iban=payment_iban,
+        payment_kind=payment_kind,
         external_reference=invoice.external_reference,
         rectification=rectification,
         verifactu=VerifactuMark(qr_url=qr_url) if qr_url else None,
@@ -175,7 +177,30 @@ async def load_document(
                 Series.account_id == account.id, Series.id == invoice.series_id
             )
         )
-    return document_for(account, invoice, original=original, qr_url=qr_url, series_code=series_code)
+    payment_kind, payment_iban = None, None
+    if invoice.payment_method_id is not None:
+        method = (
+            await session.execute(
+                select(PaymentMethod.kind, PaymentMethod.iban).where(
+                    PaymentMethod.account_id == account.id,
+                    PaymentMethod.id == invoice.payment_method_id,
+                )
+            )
+        ).first()
+        if method is not None:
+            payment_kind = method.kind
+            if method.kind == "bank_transfer":
+                # the method's own account, else the issuer's (account settings)
+                payment_iban = method.iban or getattr(account, "iban", None)
+    return document_for(
+        account,
+        invoice,
+        original=original,
+        qr_url=qr_url,
+        series_code=series_code,
+        payment_iban=payment_iban,
+        payment_kind=payment_kind,
+    )
 
 
 async def invoice_pdf(

@@ -15,6 +15,8 @@ from lxml import etree
 from invoicegraph.pdf.document import InvoiceDocument
 from invoicegraph.pdf.einvoice.en16931 import (
     UNIT_CODE,
+    VERIFACTU_DESCRIPTION,
+    VERIFACTU_REFERENCE,
     Invoice,
     Line,
     TradeParty,
@@ -125,6 +127,14 @@ def _agreement(parent: etree._Element, invoice: Invoice) -> None:
     if invoice.order_reference is not None:
         order = child(agreement, _ram("BuyerOrderReferencedDocument"))
         child(order, _ram("IssuerAssignedID"), invoice.order_reference)
+    if invoice.verification_url is not None:
+        # BG-24: a supporting document (UNTDID 1001 code 916) at an external location, the
+        # tax agency's page that checks this invoice's VERI*FACTU registration.
+        check = child(agreement, _ram("AdditionalReferencedDocument"))
+        child(check, _ram("IssuerAssignedID"), VERIFACTU_REFERENCE)
+        child(check, _ram("URIID"), invoice.verification_url)
+        child(check, _ram("TypeCode"), "916")
+        child(check, _ram("Name"), VERIFACTU_DESCRIPTION)
 
 
 def _delivery(parent: etree._Element, invoice: Invoice) -> None:

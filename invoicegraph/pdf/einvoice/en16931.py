@@ -43,6 +43,9 @@ from invoicegraph.pdf.einvoice.vat import VatCategory, line_vat, row_category
 _ZERO = Decimal(0)
 _CENT = Decimal("0.01")
 UNIT_CODE = "C62"  # UN/ECE rec. 20 "one": the document has no unit of measure
+#: BT-122 and BT-123 of the supporting document that carries the VERI*FACTU check URL.
+VERIFACTU_REFERENCE = "VERI*FACTU"
+VERIFACTU_DESCRIPTION = "Factura verificable en la sede electrónica de la AEAT"
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +122,7 @@ class Invoice:
     accounting_currency: str | None  # BT-6
     notes: tuple[str, ...]  # BT-22
     order_reference: str | None  # BT-13
+    verification_url: str | None  # BG-24 BT-124: the VERI*FACTU check URL (the QR's)
     preceding_number: str | None  # BT-25
     preceding_date: dt.date | None  # BT-26
     seller: TradeParty
@@ -265,9 +269,9 @@ def _totals(
         )
     accounting = None
     if document.currency != "EUR":
-        # Spanish VAT is declared in euros (BT-6/BT-111); ``exchange_rate`` is taken as euros
-        # per unit of the invoice currency, the direction Facturae's ExchangeRate uses.
-        accounting = (tax_total * document.exchange_rate).quantize(_CENT, ROUND_HALF_UP)
+        # Spanish VAT is declared in euros (BT-6/BT-111); ``exchange_rate`` is units of the
+        # invoice currency per euro (the ECB and Banco de España convention).
+        accounting = (tax_total / document.exchange_rate).quantize(_CENT, ROUND_HALF_UP)
     return Totals(line_total, line_total, tax_total, accounting, grand_total, paid, due)
 
 
@@ -297,6 +301,7 @@ def to_en16931(document: InvoiceDocument) -> Invoice:
         accounting_currency="EUR" if document.currency != "EUR" else None,
         notes=invoice_notes(document),
         order_reference=document.external_reference,
+        verification_url=document.verifactu.qr_url if document.verifactu else None,
         preceding_number=rectification.original_number if rectification else None,
         preceding_date=rectification.original_date if rectification else None,
         seller=_trade_party(document.issuer, not_subject=not_subject, seller=True),

@@ -24,6 +24,7 @@ from invoicegraph.pdf.document import DocumentLine, InvoiceDocument, Party
 from invoicegraph.pdf.einvoice import facturae_codes as codes
 from invoicegraph.pdf.einvoice import parties
 from invoicegraph.pdf.einvoice.errors import EInvoiceError
+from invoicegraph.pdf.einvoice.notes import annulment_note, verification_note
 from invoicegraph.pdf.einvoice.payment import payment_means
 from invoicegraph.pdf.einvoice.vat import line_vat
 from invoicegraph.pdf.einvoice.xmltree import amount, child, decimal, serialize
@@ -57,7 +58,9 @@ class _Writer:
         """An ``AmountType``: the amount, and in euros too (taxes are declared in euros)."""
         element = child(parent, tag)
         child(element, "TotalAmount", amount(value))
-        euros = value * self.document.exchange_rate if self.foreign else value
+        # ``exchange_rate`` is units of the invoice currency per euro, as Banco de España
+        # publishes it and as ExchangeRate states it.
+        euros = value / self.document.exchange_rate if self.foreign else value
         child(element, "EquivalentInEuros", amount(euros.quantize(_CENT, ROUND_HALF_UP)))
 
     def party(self, parent: etree._Element, tag: str, party: Party, role: str) -> None:
@@ -317,11 +320,15 @@ class _Writer:
             self.line(items, line)
         self.payment(invoice)
         self.legal_literals(invoice)
-        # IRPF, surcharge and rectification have their own elements here; only the public
-        # notes need free text.
-        if document.notes_public and document.notes_public.strip():
+        # IRPF, surcharge and rectification have their own elements here; the annulment mark,
+        # the public notes and the VERI*FACTU check URL (Facturae has no element for a link)
+        # need free text.
+        public = (document.notes_public or "").strip() or None
+        texts = [annulment_note(document), verification_note(document), public]
+        information = "\n\n".join(text for text in texts if text)
+        if information:
             additional = child(invoice, "AdditionalData")
-            _text(additional, "InvoiceAdditionalInformation", document.notes_public, 2500)
+            _text(additional, "InvoiceAdditionalInformation", information, 2500)
         return serialize(root)
 
 

@@ -27,6 +27,11 @@ _TEXTS: dict[str, dict[str, str]] = {
         "rectification": "Factura rectificativa de la factura {number} de {date}. Causa {cause}.",
         "on_receipt": "Pago a la recepción de la factura.",
         "credit": "Importe a devolver o compensar al destinatario.",
+        "annulled": (
+            "FACTURA ANULADA: esta factura se expidió por error y ha sido anulada; "
+            "no tiene efectos fiscales ni debe pagarse."
+        ),
+        "verifactu": "Factura verificable en la sede electrónica de la AEAT (VERI*FACTU): {url}",
     },
     "en": {
         "withholding": (
@@ -40,6 +45,11 @@ _TEXTS: dict[str, dict[str, str]] = {
         "rectification": "Corrective invoice of invoice {number} dated {date}. Cause {cause}.",
         "on_receipt": "Payment due on receipt of the invoice.",
         "credit": "Amount to be refunded or offset to the buyer.",
+        "annulled": (
+            "INVOICE CANCELLED: this invoice was issued by mistake and has been cancelled; "
+            "it has no tax effect and must not be paid."
+        ),
+        "verifactu": "Invoice verifiable at the Spanish tax agency (VERI*FACTU): {url}",
     },
 }
 
@@ -60,10 +70,27 @@ def _tax_note(
     )
 
 
+def annulment_note(document: InvoiceDocument) -> str | None:
+    """The mark of an annulled invoice (a VERI*FACTU cancellation record voids it): no format
+    has a status element, so each says it first, in words."""
+    return _texts(document)["annulled"] if document.status == "annulled" else None
+
+
+def verification_note(document: InvoiceDocument) -> str | None:
+    """The VERI*FACTU check URL in words, for a format with no place for a link (Facturae)."""
+    if document.verifactu is None:
+        return None
+    return _texts(document)["verifactu"].format(url=document.verifactu.qr_url)
+
+
 def invoice_notes(document: InvoiceDocument) -> tuple[str, ...]:
-    """Public notes, then the withholding, surcharge and rectification facts, in that order."""
+    """The annulment mark, public notes, then the withholding, surcharge and rectification
+    facts, in that order."""
     texts = _texts(document)
     notes: list[str] = []
+    annulled = annulment_note(document)
+    if annulled is not None:
+        notes.append(annulled)
     if document.notes_public and document.notes_public.strip():
         notes.append(document.notes_public.strip())
     for row in document.breakdown:

@@ -21,7 +21,15 @@ import datetime as dt
 from lxml import etree
 
 from invoicegraph.pdf.document import InvoiceDocument
-from invoicegraph.pdf.einvoice.en16931 import UNIT_CODE, Invoice, Line, TradeParty, to_en16931
+from invoicegraph.pdf.einvoice.en16931 import (
+    UNIT_CODE,
+    VERIFACTU_DESCRIPTION,
+    VERIFACTU_REFERENCE,
+    Invoice,
+    Line,
+    TradeParty,
+    to_en16931,
+)
 from invoicegraph.pdf.einvoice.errors import EInvoiceError
 from invoicegraph.pdf.einvoice.vat import VatCategory
 from invoicegraph.pdf.einvoice.xmltree import amount, child, decimal, optional_child, serialize
@@ -191,6 +199,12 @@ def ubl_from_model(invoice: Invoice) -> bytes:
         _cbc(reference, "ID", invoice.preceding_number)
         if invoice.preceding_date is not None:
             _cbc(reference, "IssueDate", _date(invoice.preceding_date))
+    if invoice.verification_url is not None:
+        # BG-24: the tax agency's page that checks this invoice's VERI*FACTU registration.
+        check = _cac(root, "AdditionalDocumentReference")
+        _cbc(check, "ID", VERIFACTU_REFERENCE)
+        _cbc(check, "DocumentDescription", VERIFACTU_DESCRIPTION)
+        _cbc(_cac(_cac(check, "Attachment"), "ExternalReference"), "URI", invoice.verification_url)
     _party(root, "AccountingSupplierParty", invoice.seller, "seller")
     _party(root, "AccountingCustomerParty", invoice.buyer, "buyer")
     delivery = _cac(root, "Delivery")

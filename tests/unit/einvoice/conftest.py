@@ -356,12 +356,12 @@ def not_subject_invoice() -> InvoiceDocument:
 
 @pytest.fixture
 def dollar_invoice() -> InvoiceDocument:
-    """An invoice in US dollars: VAT must also be stated in euros."""
+    """An invoice in US dollars at 1.0834 USD per euro: VAT must also be stated in euros."""
     return make_document(
         (make_line(1, "Licencia anual", "2", "499.99", (IVA21,)),),
         number="F2025/0047",
         currency="USD",
-        exchange_rate=Decimal("0.912345"),
+        exchange_rate=Decimal("1.0834"),
     )
 
 

@@ -119,8 +119,9 @@ def test_foreign_currency_states_vat_in_euros(dollar_invoice: InvoiceDocument) -
 
     assert _value(xml, "//ram:TaxCurrencyCode/text()") == ["EUR"]
     assert _value(xml, "//ram:TaxTotalAmount/@currencyID") == ["USD", "EUR"]
-    # 999.98 × 21 % = 210.00 USD; × 0.912345 EUR/USD = 191.59 EUR
-    assert _value(xml, "//ram:TaxTotalAmount/text()") == ["210.00", "191.59"]
+    # 999.98 × 21 % = 210.00 USD; the rate is units of currency per euro (ECB convention):
+    # 210.00 / 1.0834 = 193.83 EUR (not 210.00 × 1.0834 = 227.51)
+    assert _value(xml, "//ram:TaxTotalAmount/text()") == ["210.00", "193.83"]
 
 
 def test_schematron_reports_a_total_that_does_not_add_up(irpf_invoice: InvoiceDocument) -> None:

@@ -140,7 +140,7 @@ def test_a_rectificative_invoice_names_the_original_and_the_cause(
     assert "Causa de la rectificación R1 – Error fundado en derecho" in text
     assert "Tipo de rectificación Por diferencias" in text
     assert "Motivo Wrong unit price" in text
-    assert "Total a pagar -4.494,38 €" in text
+    assert "Total a devolver 4.494,38 €" in text  # a credit note is refunded, not paid
 
 
 def test_a_draft_is_a_marked_preview_without_number(
