@@ -232,10 +232,12 @@ def _untaxed_label(row: TaxBreakdownRow, labels: Labels) -> str | None:
 
 def _breakdown_row(row: TaxBreakdownRow, labels: Labels, write: _Writer) -> BreakdownView:
     # An exempt, non-subject or reverse-charge base bears no tax: it is printed as what it is,
-    # with no rate and no cuota, never as an "IVA 0 %" row (which is a taxed supply at 0 %).
+    # with no rate (its cuota is nil), never as an "IVA 0 %" row (a taxed supply at 0 %).
     untaxed = _untaxed_label(row, labels)
     if untaxed is not None:
-        return BreakdownView(tax=untaxed, base=write.money(row.base), rate="", amount="")
+        return BreakdownView(
+            tax=untaxed, base=write.money(row.base), rate="", amount=write.money(row.amount)
+        )
     # IRPF is printed as what it is, a withholding: its label says so, the rate is shown
     # unsigned and the amount keeps its minus sign because it is deducted from the total.
     rate = abs(row.percentage) if row.kind == "withholding" else row.percentage

@@ -125,9 +125,9 @@ def test_an_exempt_base_is_printed_as_exempt_not_as_vat_at_zero(
         "Operación exenta (E1)",
         "1.000,00\u00a0€",
         "",
-        "",
+        "0,00\u00a0€",
     )
-    assert "Operación exenta (E1) 1.000,00 €" in text
+    assert "Operación exenta (E1) 1.000,00 € 0,00 €" in text
     assert "IVA 1.000,00 € 0 %" not in text
     assert "Operación exenta (E1, art. 20 LIVA)" in text
 
