@@ -7,6 +7,7 @@ freshly migrated database of its engine, with two tenants each holding a write k
 
 from __future__ import annotations
 
+import asyncio
 import os
 import random
 import socket
@@ -150,6 +151,28 @@ async def create_invoice(base_url: str, key: str) -> dict[str, str]:
     )
     invoice: dict[str, str] = created["invoice"]
     return invoice
+
+
+async def create_draft(base_url: str, key: str) -> str:
+    """A bare draft (no recipient); its uuid."""
+    line = {"description": "Calentamiento", "quantity": "1", "price": "1.00", "vatRate": "21"}
+    created = await graphql(base_url, key, CREATE, {"input": {"lines": [line]}})
+    uuid_text: str = created["invoice"]["uuid"]
+    return uuid_text
+
+
+async def until_live(base_url: str, key: str, events: list[dict[str, Any]]) -> set[str]:
+    """Create warm-up drafts until one's event shows up in ``events``: the subscription is
+    live then (the protocol has no message saying the server's resolver is listening).
+    Returns the warm-ups' uuids."""
+    warmups: set[str] = set()
+    for _attempt in range(30):
+        warmups.add(await create_draft(base_url, key))
+        for _tick in range(10):
+            if events:
+                return warmups
+            await asyncio.sleep(0.05)
+    raise AssertionError("the subscription received no event within ~15 s")
 
 
 async def issue_invoice(base_url: str, key: str, invoice_id: str) -> None:

@@ -3,10 +3,12 @@
 //
 //   node subscribe.mjs <graphql-ws package> <base URL> <key> [<other tenant's key>]
 //
-// With another tenant's key it first creates and issues one of THEIR invoices, so the
-// caller can check that none of their events arrives here. Prints one JSON object:
-//   { version, events: [{kind, invoiceId, status}], mine: [uuid], theirs: [uuid],
-//     binaryFrames, closed: {code, reason} | null, error: string | null }
+// It first waits until the subscription is live (creating warm-up drafts until one's event
+// arrives: nothing in the protocol says when the server's resolver is listening). With
+// another tenant's key it then creates and issues one of THEIR invoices, so the caller can
+// check that none of their events arrives here. Prints one JSON object:
+//   { version, events: [{kind, invoiceId, status}], warmups: [uuid], mine: [uuid],
+//     theirs: [uuid], binaryFrames, closed: {code, reason} | null, error: string | null }
 //
 // The WebSocket is `ws` with binaryType "arraybuffer", so a binary frame reaches graphql-ws
 // as browsers deliver it (not as a Node Buffer that JSON.parse would happen to accept).
@@ -71,8 +73,25 @@ async function createAndIssue(withKey, uuids) {
   }
 }
 
+async function createDraft(withKey, uuids) {
+  const line = { description: 'Calentamiento', quantity: '1', price: '1.00', vatRate: '21' };
+  const created = await graphql(withKey, CREATE, { input: { lines: [line] } });
+  uuids.push(created.createInvoice.invoice.uuid);
+}
+
+/** Warm-up drafts until the first one's event arrives: the subscription is live then. */
+async function untilLive() {
+  for (let attempt = 0; attempt < 30; attempt += 1) {
+    await createDraft(key, result.warmups);
+    if (await Promise.race([firstSeen, sleep(500).then(() => false)])) return;
+  }
+  throw new Error('the subscription received no event within 15 s');
+}
+
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const result = { version, events: [], mine: [], theirs: [], binaryFrames: 0, closed: null, error: null };
+const result = {
+  version, events: [], warmups: [], mine: [], theirs: [], binaryFrames: 0, closed: null, error: null,
+};
 const wsUrl = `${baseUrl.replace(/^http/, 'ws')}/graphql`;
 const client = createClient({
   url: wsUrl,
@@ -90,6 +109,10 @@ let onIssued;
 const issuedSeen = new Promise((resolve) => {
   onIssued = resolve;
 });
+let onFirst;
+const firstSeen = new Promise((resolve) => {
+  onFirst = () => resolve(true);
+});
 const done = new Promise((resolve) => {
   client.subscribe(
     { query: SUBSCRIBE },
@@ -99,6 +122,7 @@ const done = new Promise((resolve) => {
         if (!data) return;
         const event = data.invoiceEvents;
         result.events.push({ kind: event.kind, invoiceId: event.invoiceId, status: event.invoice?.status });
+        onFirst();
         if (event.kind === 'ISSUED' && result.mine.includes(event.invoiceId)) onIssued();
       },
       error: (error) => {
@@ -111,8 +135,7 @@ const done = new Promise((resolve) => {
 });
 
 try {
-  // the server answers connection_ack and starts the resolver (LISTEN on PostgreSQL) first
-  await sleep(1000);
+  await untilLive();
   if (otherKey) await createAndIssue(otherKey, result.theirs);
   await createAndIssue(key, result.mine);
   await Promise.race([issuedSeen, done, sleep(10_000)]);
