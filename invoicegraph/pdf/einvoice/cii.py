@@ -104,7 +104,7 @@ def _line(parent: etree._Element, line: Line) -> None:
         child(allowance, _ram("BasisAmount"), amount(line.allowance.base))
         child(allowance, _ram("ActualAmount"), amount(line.allowance.amount))
         child(allowance, _ram("ReasonCode"), "95")  # UNTDID 5189: discount
-        child(allowance, _ram("Reason"), "Descuento")
+        child(allowance, _ram("Reason"), line.allowance.reason)
     summation = child(settlement, _ram("SpecifiedTradeSettlementLineMonetarySummation"))
     child(summation, _ram("LineTotalAmount"), amount(line.net_amount))
 

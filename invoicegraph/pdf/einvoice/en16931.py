@@ -39,6 +39,7 @@ from invoicegraph.pdf.einvoice.errors import EInvoiceError
 from invoicegraph.pdf.einvoice.notes import invoice_notes, payment_terms
 from invoicegraph.pdf.einvoice.payment import PaymentMeans, payment_means
 from invoicegraph.pdf.einvoice.vat import VatCategory, line_vat, row_category
+from invoicegraph.pdf.labels import labels_for
 
 _ZERO = Decimal(0)
 _CENT = Decimal("0.01")
@@ -72,6 +73,7 @@ class LineAllowance:
     amount: Decimal
     base: Decimal
     percent: Decimal
+    reason: str  # BT-139, in the invoice's language
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +174,7 @@ def type_code(document: InvoiceDocument) -> str:
 
 
 def _lines(document: InvoiceDocument, sign: Decimal) -> tuple[Line, ...]:
+    reason = labels_for(document.lang).total_discount
     lines = []
     for line in document.lines:
         vat = line_vat(line)
@@ -181,7 +184,7 @@ def _lines(document: InvoiceDocument, sign: Decimal) -> tuple[Line, ...]:
         allowance = None
         if line.total_discount != 0:
             allowance = LineAllowance(
-                line.total_discount * sign, line.subtotal * sign, line.discount
+                line.total_discount * sign, line.subtotal * sign, line.discount, reason
             )
         lines.append(
             Line(

@@ -28,6 +28,7 @@ from invoicegraph.pdf.einvoice.notes import annulment_note, verification_note
 from invoicegraph.pdf.einvoice.payment import payment_means
 from invoicegraph.pdf.einvoice.vat import line_vat
 from invoicegraph.pdf.einvoice.xmltree import amount, child, decimal, serialize
+from invoicegraph.pdf.labels import labels_for
 
 NAMESPACE = "http://www.facturae.gob.es/formato/Versiones/Facturaev3_2_2.xml"
 XMLDSIG = "http://www.w3.org/2000/09/xmldsig#"
@@ -248,7 +249,7 @@ class _Writer:
         child(element, "TotalCost", amount(line.subtotal))
         if line.total_discount != 0:
             discount = child(child(element, "DiscountsAndRebates"), "Discount")
-            child(discount, "DiscountReason", "Descuento")
+            child(discount, "DiscountReason", labels_for(self.document.lang).total_discount)
             child(discount, "DiscountRate", decimal(line.discount, min_places=2))
             child(discount, "DiscountAmount", amount(line.total_discount))
         child(element, "GrossAmount", amount(line.total_before_taxes))

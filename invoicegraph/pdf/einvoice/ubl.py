@@ -114,7 +114,7 @@ def _line(parent: etree._Element, line: Line, invoice: Invoice) -> None:
         allowance = _cac(element, "AllowanceCharge")
         _cbc(allowance, "ChargeIndicator", "false")
         _cbc(allowance, "AllowanceChargeReasonCode", "95")
-        _cbc(allowance, "AllowanceChargeReason", "Descuento")
+        _cbc(allowance, "AllowanceChargeReason", line.allowance.reason)
         _cbc(allowance, "MultiplierFactorNumeric", decimal(line.allowance.percent))
         _money(allowance, "Amount", amount(line.allowance.amount), currency)
         _money(allowance, "BaseAmount", amount(line.allowance.base), currency)

@@ -1,6 +1,7 @@
-"""An annulled invoice says so in every format, and a registered one carries the VERI*FACTU
-check URL: as a supporting document at an external location (EN 16931 BG-24, BT-124) in CII
-and UBL, in words in Facturae, which has no element for a link. Both stay schema-valid."""
+"""An annulled invoice says so in every format, a registered one carries the VERI*FACTU
+check URL, and fixed words follow the invoice's language. The check URL is a supporting
+document at an external location (EN 16931 BG-24, BT-124) in CII and UBL, and words in
+Facturae, which has no element for a link. All stay schema-valid."""
 
 from __future__ import annotations
 
@@ -139,3 +140,20 @@ def test_facturae_states_vat_in_euros_dividing_by_the_rate(
     assert _xpath(xml, tax + "TotalAmount/text()") == ["210.00"]
     assert _xpath(xml, tax + "EquivalentInEuros/text()") == ["193.83"]  # 210.00 / 1.0834
     assert _xpath(xml, "//ExchangeRateDetails/ExchangeRate/text()") == ["1.0834"]
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("es", "Descuento"), ("en", "Discount")])
+def test_a_line_discount_is_named_in_the_invoice_language(
+    ordinary_invoice: InvoiceDocument, lang: str, expected: str
+) -> None:
+    document = replace(ordinary_invoice, lang=lang)
+
+    cii, _ = render_einvoice(document, "facturx")
+    ubl, _ = render_einvoice(document, "ubl")
+    facturae, _ = render_einvoice(document, "facturae")
+
+    assert _xpath(cii, "//ram:SpecifiedTradeAllowanceCharge/ram:Reason/text()", NSMAP) == [expected]
+    assert _xpath(
+        ubl, "//cac:InvoiceLine/cac:AllowanceCharge/cbc:AllowanceChargeReason/text()", UBL
+    ) == [expected]
+    assert _xpath(facturae, "//Discount/DiscountReason/text()") == [expected]
