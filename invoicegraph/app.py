@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.types import ASGIApp
 
+from invoicegraph.collector import report_on_signal, tune_collector
 from invoicegraph.db.engine import Database, create_database
 from invoicegraph.http.stack import edge_stack
 from invoicegraph.http_errors import install_error_handlers
@@ -92,6 +93,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             from invoicegraph.services.verifactu.worker import run_worker
 
             worker = asyncio.create_task(run_worker(db, settings, stop))
+        tune_collector()
+        report_on_signal()
         try:
             yield
         finally:

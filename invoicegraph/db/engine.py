@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -56,6 +57,26 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _configure_postgresql(engine: AsyncEngine) -> None:
+    """Find a dead pooled connection at checkout without a round trip.
+
+    ``pool_pre_ping`` costs a round trip on every checkout. asyncpg already knows when the
+    server closed a connection (a restart, ``pg_terminate_backend``, an idle timeout: the
+    server says so and closes the socket, and the event loop sees it while the connection
+    sits in the pool), so checkout asks the driver instead; a closed connection raises
+    ``DisconnectionError``, on which the pool discards it and checks out another (it retries
+    with a fresh connection). A connection that dies in the instant between checkout and the
+    first statement fails that statement; SQLAlchemy recognises the disconnect, invalidates
+    the pool's older connections, and the request answers 503 as when PostgreSQL is down.
+    """
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        driver = getattr(dbapi_connection, "driver_connection", None)
+        if driver is not None and driver.is_closed():
+            raise DisconnectionError("the server closed this pooled connection")
+
+
 @dataclass(frozen=True, slots=True)
 class Database:
     """The engine and its session factory: created once per process, passed explicitly."""
@@ -73,7 +94,7 @@ class Database:
 
 def create_database(url: str, *, pool_size: int = 10, echo: bool = False) -> Database:
     url = normalise_url(url)
-    kwargs: dict[str, Any] = {"echo": echo, "pool_pre_ping": True}
+    kwargs: dict[str, Any] = {"echo": echo}
     if url.startswith("postgresql"):
         kwargs.update(pool_size=pool_size, max_overflow=pool_size)
     else:
@@ -81,5 +102,7 @@ def create_database(url: str, *, pool_size: int = 10, echo: bool = False) -> Dat
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
+    else:
+        _configure_postgresql(engine)
     sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
     return Database(engine=engine, sessions=sessions)

@@ -34,7 +34,7 @@ from invoicegraph.domain.validation import parse_id
 from invoicegraph.http_errors import DATABASE_DOWN_MESSAGE, is_connection_error
 from invoicegraph.rest.jsonio import JSONBody, MalformedBody, PayloadTooLarge, parse_json, read_body
 from invoicegraph.rest.ratelimit import RateLimiter
-from invoicegraph.services import idempotency
+from invoicegraph.services import idempotency, public_ids
 from invoicegraph.services.api_keys import AuthContext, authenticate
 from invoicegraph.services.refs import Ref
 from invoicegraph.settings import Settings
@@ -163,10 +163,13 @@ class Dialect:
                 raw = await read_body(request, settings.max_body_bytes)
                 body = parse_json(raw)
             call = Call(request, auth, database, body, self)
-            if request.method in WRITE_METHODS:
-                response = await self._in_one_transaction(call, handler, raw)
-            else:
-                response = await handler(call)
+            # the answer names the rows the handler's transactions loaded without re-reading
+            # them (``services.public_ids``)
+            with public_ids.remembering():
+                if request.method in WRITE_METHODS:
+                    response = await self._in_one_transaction(call, handler, raw)
+                else:
+                    response = await handler(call)
         except DomainError as exc:
             response = self.error(exc)
         except Exception as exc:

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, inspect, select
+from sqlalchemy.engine import Engine, ExceptionContext
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from invoicegraph.db.base import utcnow
 from invoicegraph.db.models import Account, ApiKey
 from invoicegraph.domain.api_keys import (
     ACCESS_LEVELS,
     MODES,
+    ParsedKey,
     bearer_token,
     generate_key,
     hashes_match,
@@ -32,6 +36,14 @@ from invoicegraph.services.plan_limits import lock_account_for_limits
 # last_used_at is a hint, not an audit log: writing it on every request would turn every read
 # into a write, so it is refreshed at most this often.
 LAST_USED_RESOLUTION = dt.timedelta(seconds=60)
+
+# How long a process trusts a key it has checked, without asking the database again. Each
+# request would otherwise spend a transaction (three round trips) on its key. The price: a key
+# revoked by *another* process (a second worker, the CLI) keeps working here for at most this
+# long. A revocation, or any change to a key or an account, made through this process takes
+# effect at once: see ``_forget_on_change``.
+AUTH_CACHE_SECONDS = 5.0
+AUTH_CACHE_ENTRIES = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,15 +145,110 @@ async def list_keys(session: AsyncSession, owner: Account) -> list[ApiKey]:
     return list(result)
 
 
+_CacheKey = tuple[str, uuid.UUID, str]
+
+
+class _AuthCache:
+    """Keys checked recently, by the hash of their secret (never the text), with the monotonic
+    time they stop being trusted. Only successful checks are kept: a wrong or revoked key
+    always costs its query."""
+
+    def __init__(self) -> None:
+        self._entries: dict[_CacheKey, tuple[float, AuthContext]] = {}
+        # bumped by every clear: a check that started before a clear is not kept after it
+        self.generation = 0
+
+    def get(self, key: _CacheKey) -> AuthContext | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        if entry[0] <= time.monotonic():
+            self._entries.pop(key, None)
+            return None
+        return entry[1]
+
+    def put(self, key: _CacheKey, auth: AuthContext, generation: int) -> None:
+        if AUTH_CACHE_SECONDS <= 0 or generation != self.generation:
+            return
+        if len(self._entries) >= AUTH_CACHE_ENTRIES:
+            self._entries.clear()
+        self._entries[key] = (time.monotonic() + AUTH_CACHE_SECONDS, auth)
+
+    def clear(self) -> None:
+        self.generation += 1
+        self._entries.clear()
+
+
+_cache = _AuthCache()
+
+
+def forget_checked_keys() -> None:
+    """Make the next request of every key ask the database again."""
+    _cache.clear()
+
+
+_WATCHED = (ApiKey, Account)
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_on_flush(session: Session, _flush: UOWTransaction) -> None:
+    """A key revoked or an account changed through the ORM in this process: forget every
+    checked key (changes to keys and accounts are rare; reads are what the cache is for)."""
+    for instance in (*session.dirty, *session.deleted):
+        if isinstance(instance, _WATCHED) and not _only_marks_use(instance):
+            _cache.clear()
+            return
+
+
+def _only_marks_use(instance: object) -> bool:
+    """A key whose only change is ``last_used_at`` (written by ``authenticate`` itself)."""
+    if not isinstance(instance, ApiKey):
+        return False
+    state = inspect(instance)
+    if state.deleted or state.was_deleted:
+        return False
+    changed = {attr.key for attr in state.attrs if attr.history.has_changes()}
+    return changed <= {"last_used_at"}
+
+
+@event.listens_for(Engine, "handle_error")
+def _forget_when_unreachable(context: ExceptionContext) -> None:
+    """While the database cannot be reached nothing is trusted from memory either: every
+    request answers 503 as it would without the cache, until the database is back."""
+    if context.is_disconnect or context.connection is None:
+        _cache.clear()
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _forget_on_change(state: ORMExecuteState) -> None:
+    """The same for bulk ``update(Account)`` / ``delete(ApiKey)`` statements."""
+    mapper = state.bind_mapper
+    if (state.is_update or state.is_delete) and mapper is not None and mapper.class_ in _WATCHED:
+        _cache.clear()
+
+
 async def authenticate(session: AsyncSession, authorization: str | None) -> AuthContext:
     """Resolve an ``Authorization: Bearer fv_…`` header to who is calling, or raise
-    ``Unauthenticated``. The one entry point for GraphQL, REST and subscriptions."""
+    ``Unauthenticated``. The one entry point for GraphQL, REST and subscriptions.
+
+    A key checked within the last ``AUTH_CACHE_SECONDS`` is trusted without a query."""
     token = bearer_token(authorization)
     if token is None:
         raise Unauthenticated("missing API key: send 'Authorization: Bearer fv_live_…'")
     parsed = parse_key(token)
     if parsed is None:
         raise Unauthenticated("invalid API key")
+    cache_key = (parsed.mode, parsed.account_uuid, parsed.secret_hash)
+    cached = _cache.get(cache_key)
+    if cached is not None:
+        return cached
+    generation = _cache.generation
+    auth = await _authenticate_in_database(session, parsed)
+    _cache.put(cache_key, auth, generation)
+    return auth
+
+
+async def _authenticate_in_database(session: AsyncSession, parsed: ParsedKey) -> AuthContext:
     async with session.begin():
         # one indexed lookup: the key together with the account it names
         row = (

@@ -22,7 +22,7 @@ from invoicegraph.domain.money import (
 )
 from invoicegraph.domain.validation import MAX_AMOUNT, check_decimal, check_text
 from invoicegraph.services.refs import Ref, is_row_id
-from invoicegraph.services.taxes import TaxWithRate, current_rates, vat_by_rate
+from invoicegraph.services.taxes import TaxWithRate, current_rates, vat_by_rates
 
 MAX_LINES = 500
 MAX_QUANTITY = Decimal("1000000000")
@@ -146,17 +146,41 @@ def price_line(
     )
 
 
+@dataclass(slots=True)
+class KnownRates:
+    """Rates a caller already fetched with its own lookups (one statement for a document's
+    links and its taxes): the current rate of each tax id in ``asked`` that has one, and,
+    when ``vat`` is not ``None``, every active IVA tax by rate."""
+
+    asked: set[int] = field(default_factory=set)
+    by_id: dict[int, TaxWithRate] = field(default_factory=dict)
+    vat: dict[Decimal, TaxWithRate] | None = None
+
+
+def rates_wanted(lines: list[LineData]) -> tuple[list[int], bool]:
+    """The tax ids the lines name, and whether any line sends a bare IVA rate."""
+    ids = sorted({r for line in lines for r in (line.taxes or []) if isinstance(r, int)})
+    return [i for i in ids if is_row_id(i)], any(line.vat_rate is not None for line in lines)
+
+
 async def price_lines(
-    session: AsyncSession, account: Account, lines: list[LineData], *, prefix: str = "lines"
+    session: AsyncSession,
+    account: Account,
+    lines: list[LineData],
+    *,
+    prefix: str = "lines",
+    known: KnownRates | None = None,
 ) -> list[PricedLine]:
     """Validate and price every line, reporting every offending field at once."""
     errors: list[FieldError] = []
     if len(lines) > MAX_LINES:
         raise ValidationFailed.single(prefix, f"at most {MAX_LINES} lines", "too_many")
+    known = known or KnownRates()
     products = await _products(session, account, lines)
-    tax_ids = await _tax_ids(session, account, lines, products, errors, prefix)
-    rates = await current_rates(session, account, sorted({i for ids in tax_ids for i in ids}))
-    vat_rates: dict[Decimal, TaxWithRate | None] = {}
+    tax_ids, rates = await _tax_ids(session, account, lines, products, errors, prefix, known)
+    wanted = sorted({i for ids in tax_ids for i in ids} - rates.keys() - known.asked)
+    rates.update(await current_rates(session, account, wanted))
+    vat_rates = known.vat  # every IVA rate, in one query, when a line needs one
     priced: list[PricedLine] = []
     for index, line in enumerate(lines):
         path = f"{prefix}.{index}"
@@ -210,9 +234,9 @@ async def price_lines(
                 line.vat_rate, f"{path}.vat_rate", errors, places=4, low=0, high=100
             )
             if len(errors) == before:
-                if rate not in vat_rates:  # one lookup per rate, not per line
-                    vat_rates[rate] = await vat_by_rate(session, account, rate)
-                vat = vat_rates[rate]
+                if vat_rates is None:
+                    vat_rates = await vat_by_rates(session, account)
+                vat = vat_rates.get(rate)
                 if vat is None:
                     errors.append(
                         FieldError(
@@ -311,18 +335,30 @@ async def _tax_ids(
     products: dict[Ref, Product],
     errors: list[FieldError],
     prefix: str,
-) -> list[list[int]]:
-    """The catalogue ids of each line's taxes: sent refs, or the product's taxes."""
+    known: KnownRates,
+) -> tuple[list[list[int]], dict[int, TaxWithRate]]:
+    """The catalogue ids of each line's taxes (sent refs, or the product's taxes), and the
+    current rates of the integer refs, found by the same query."""
     refs = {r for line in lines for r in (line.taxes or [])}
     by_ref: dict[Ref, int] = {}
+    rates: dict[int, TaxWithRate] = {}
     if refs:
         int_refs = [r for r in refs if is_row_id(r)]
         uuid_refs = [r for r in refs if not isinstance(r, int)]
         if int_refs:
-            for tax_id in await session.scalars(
-                select(Tax.id).where(Tax.account_id == account.id, Tax.id.in_(int_refs))
-            ):
-                by_ref[tax_id] = tax_id
+            # the usual case (/v1 sends tax ids): the tax and its rate in one query; only a
+            # ref without a current rate needs a second look, to tell "no rate" from "no tax"
+            ints = [r for r in int_refs if isinstance(r, int)]
+            rates = {i: known.by_id[i] for i in ints if i in known.by_id}
+            ask = sorted(r for r in ints if r not in known.asked)
+            rates.update(await current_rates(session, account, ask))
+            by_ref.update({tax_id: tax_id for tax_id in rates})
+            unrated = [r for r in int_refs if r not in rates]
+            if unrated:
+                for tax_id in await session.scalars(
+                    select(Tax.id).where(Tax.account_id == account.id, Tax.id.in_(unrated))
+                ):
+                    by_ref[tax_id] = tax_id
         if uuid_refs:
             for tax_id, tax_uuid in await session.execute(
                 select(Tax.id, Tax.uuid).where(
@@ -348,7 +384,7 @@ async def _tax_ids(
         elif line.product is not None and line.product in products and line.vat_rate is None:
             ids = list(products[line.product].tax_ids)
         result.append(ids)
-    return result
+    return result, rates
 
 
 def line_columns(line: PricedLine) -> dict[str, Any]:

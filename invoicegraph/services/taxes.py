@@ -240,7 +240,15 @@ async def current_rates(
 
 
 async def vat_by_rate(session: AsyncSession, account: Account, rate: Decimal) -> TaxWithRate | None:
-    """The active IVA tax of this rate (the /api dialect sends a bare ``vat_rate``)."""
+    """The active IVA tax of this rate."""
+    return (await vat_by_rates(session, account)).get(rate)
+
+
+async def vat_by_rates(session: AsyncSession, account: Account) -> dict[Decimal, TaxWithRate]:
+    """The active IVA tax of every rate (the default one where two share a rate), in one
+    query: the /api dialect sends a bare ``vat_rate`` per item, and the items of a document
+    ask for all their rates at once."""
+    found: dict[Decimal, TaxWithRate] = {}
     rows = await session.execute(
         select(Tax, TaxVersion)
         .join(
@@ -251,9 +259,8 @@ async def vat_by_rate(session: AsyncSession, account: Account, rate: Decimal) ->
         .order_by(Tax.is_default.desc(), Tax.id)
     )
     for tax, version in rows:
-        if version.percentage == rate:
-            return TaxWithRate(tax, version)
-    return None
+        found.setdefault(version.percentage, TaxWithRate(tax, version))
+    return found
 
 
 async def default_vat_id(session: AsyncSession, account: Account) -> int:

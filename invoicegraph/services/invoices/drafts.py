@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, join, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import ColumnElement
 
 from invoicegraph.db.models import (
     Account,
@@ -15,8 +17,10 @@ from invoicegraph.db.models import (
     Invoice,
     PaymentMethod,
     Series,
+    Tax,
+    TaxVersion,
 )
-from invoicegraph.domain.errors import Conflict, FieldError, NotFound, ValidationFailed
+from invoicegraph.domain.errors import Conflict, FieldError, ValidationFailed
 from invoicegraph.services.events import publish
 from invoicegraph.services.invoices.inputs import (
     FISCAL_FIELDS,
@@ -30,9 +34,11 @@ from invoicegraph.services.invoices.snapshots import (
     snapshot_issuer,
     snapshot_recipient,
     write_lines,
+    write_totals,
 )
-from invoicegraph.services.lines import price_lines
-from invoicegraph.services.refs import Ref, fetch
+from invoicegraph.services.lines import KnownRates, price_lines, rates_wanted
+from invoicegraph.services.refs import Ref, ref_filter
+from invoicegraph.services.taxes import TaxWithRate
 from invoicegraph.services.unset import is_set
 
 # What a rectificative keeps from its original even as a draft.
@@ -57,21 +63,87 @@ async def get_invoice(session: AsyncSession, account: Account, ref: Ref) -> Invo
         return await load_invoice(session, account, ref)
 
 
-async def _resolve(
-    session: AsyncSession,
-    account: Account,
-    model: Any,
-    ref: Ref | None,
-    field: str,
-    errors: list[FieldError],
-) -> Any:
-    if ref is None:
-        return None
-    try:
-        return await fetch(session, model, account, ref, entity=field)
-    except NotFound:  # reported on the field, with the other offending fields
-        errors.append(FieldError(field, f"{field.replace('_', ' ')} {ref} not found", "not_found"))
-        return None
+_NOT_LOOKED_UP = object()
+
+
+class _Links:
+    """The rows an invoice links to (client, payment method, due-date term, series), found
+    by ONE statement: a one-row select outer-joined to each wanted row, so a missing row
+    reads as ``None`` and the others still come back."""
+
+    def __init__(self) -> None:
+        self._wanted: list[tuple[str, Any, Any]] = []
+        self._found: dict[str, Any] = {}
+        self._rates: tuple[Any, Any, Any] | None = None
+        self.known_rates = KnownRates()
+
+    def rates(self, account: Account, tax_ids: list[int], vat: bool) -> None:
+        """The lines' taxes too: those ids and (for bare IVA rates) every active IVA tax.
+        They are many rows, joined last: the single rows repeat on each."""
+        if not tax_ids and not vat:
+            return
+        tax = aliased(Tax, name="link_tax")
+        version = aliased(TaxVersion, name="link_tax_version")
+        which: list[ColumnElement[bool]] = [tax.id.in_(tax_ids)] if tax_ids else []
+        if vat:
+            which.append(and_(tax.kind == "vat", tax.active.is_(True)))
+        condition = and_(tax.account_id == account.id, or_(*which))
+        rated = join(
+            tax,
+            version,
+            and_(version.account_id == tax.account_id, version.id == tax.current_version_id),
+        )
+        self._rates = (tax, version, (rated, condition))
+        self.known_rates = KnownRates(asked=set(tax_ids), vat={} if vat else None)
+
+    def by_ref(self, name: str, model: Any, account: Account, ref: Ref) -> None:
+        if isinstance(ref, bool) or (isinstance(ref, int) and not 0 < ref < 2**63):
+            self._found[name] = None  # cannot be a row id: not found, without asking
+            return
+        row = aliased(model, name=f"link_{name}")
+        self._wanted.append((name, row, and_(*ref_filter(row, account, ref))))
+
+    def default(self, name: str, model: Any, account: Account, *where: Any) -> None:
+        row = aliased(model, name=f"link_{name}")
+        conditions = [row.account_id == account.id, row.is_default.is_(True)]
+        conditions += [getattr(row, column).is_(True) for column in where]
+        self._wanted.append((name, row, and_(*conditions)))
+
+    async def load(self, session: AsyncSession) -> None:
+        if not self._wanted and self._rates is None:
+            return
+        entities = [row for _, row, _ in self._wanted]
+        if self._rates is not None:
+            entities += [self._rates[0], self._rates[1]]
+        statement = select(*entities).select_from(select(literal(1).label("one")).subquery())
+        for _, row, condition in self._wanted:
+            statement = statement.outerjoin(row, condition)
+        if self._rates is None:
+            rows = list(await session.execute(statement.limit(1)))
+        else:
+            rated, condition = self._rates[2]
+            rows = list(await session.execute(statement.outerjoin(rated, condition)))
+        first = rows[0] if rows else None
+        for position, (name, _, _) in enumerate(self._wanted):
+            self._found[name] = first[position] if first is not None else None
+        if self._rates is not None:
+            self._keep_rates([(row[-2], row[-1]) for row in rows if row[-2] is not None])
+
+    def _keep_rates(self, pairs: list[tuple[Tax, TaxVersion]]) -> None:
+        known = self.known_rates
+        # the default IVA tax of a rate first, as ``vat_by_rates`` orders them
+        for tax, version in sorted(pairs, key=lambda p: (not p[0].is_default, p[0].id)):
+            if tax.id in known.asked:
+                known.by_id[tax.id] = TaxWithRate(tax, version)
+            if known.vat is not None and tax.kind == "vat" and tax.active:
+                known.vat.setdefault(version.percentage, TaxWithRate(tax, version))
+
+    def get(self, name: str) -> Any:
+        return self._found.get(name, _NOT_LOOKED_UP)
+
+
+def _missing(field: str, ref: Ref | None, errors: list[FieldError]) -> None:
+    errors.append(FieldError(field, f"{field.replace('_', ' ')} {ref} not found", "not_found"))
 
 
 async def _apply_links(
@@ -82,51 +154,53 @@ async def _apply_links(
     errors: list[FieldError],
     *,
     creating: bool,
-) -> None:
-    """Client, payment method, due-date term and series: resolve refs, snapshot their data."""
-    if is_set(data.client):
-        client = await _resolve(session, account, Client, data.client, "client_id", errors)
-        if client is not None or data.client is None:
-            snapshot_recipient(invoice, client)
+) -> KnownRates:
+    """Client, payment method, due-date term and series: resolve refs, snapshot their data.
+    The rates the lines need come in the same statement: they are returned for pricing."""
+    links = _Links()
+    if is_set(data.lines):
+        links.rates(account, *rates_wanted(data.lines))
+    if is_set(data.client) and data.client is not None:
+        links.by_ref("client", Client, account, data.client)
     if is_set(data.payment_method):
-        method = await _resolve(
-            session, account, PaymentMethod, data.payment_method, "payment_method_id", errors
-        )
-        invoice.payment_method_id = method.id if method else None
-        invoice.payment_method_text = (method.description or method.name) if method else None
+        if data.payment_method is not None:
+            links.by_ref("payment_method", PaymentMethod, account, data.payment_method)
     elif creating:
-        method = await session.scalar(
-            select(PaymentMethod)
-            .where(PaymentMethod.account_id == account.id, PaymentMethod.is_default.is_(True))
-            .limit(1)
-        )
-        if method is not None:
-            invoice.payment_method_id = method.id
-            invoice.payment_method_text = method.description or method.name
-    term: DueDateTerm | None = None
+        links.default("payment_method", PaymentMethod, account)
     if is_set(data.due_date_term):
-        term = await _resolve(
-            session, account, DueDateTerm, data.due_date_term, "due_date_id", errors
-        )
-        invoice.due_date_term_id = term.id if term else None
+        if data.due_date_term is not None:
+            links.by_ref("due_date_term", DueDateTerm, account, data.due_date_term)
     elif creating:
         # like the payment method: an invoice sent without a term still gets a due date
-        term = await session.scalar(
-            select(DueDateTerm)
-            .where(
-                DueDateTerm.account_id == account.id,
-                DueDateTerm.is_default.is_(True),
-                DueDateTerm.active.is_(True),
-            )
-            .limit(1)
-        )
-        invoice.due_date_term_id = term.id if term else None
+        links.default("due_date_term", DueDateTerm, account, "active")
     elif invoice.due_date_term_id is not None:
-        term = await session.scalar(
-            select(DueDateTerm).where(
-                DueDateTerm.account_id == account.id, DueDateTerm.id == invoice.due_date_term_id
-            )
-        )
+        links.by_ref("due_date_term", DueDateTerm, account, invoice.due_date_term_id)
+    if is_set(data.series) and data.series is not None:
+        links.by_ref("series", Series, account, data.series)
+    await links.load(session)
+
+    if is_set(data.client):
+        client = links.get("client") if data.client is not None else None
+        if data.client is not None and client is None:
+            _missing("client_id", data.client, errors)
+        if client is not None or data.client is None:
+            snapshot_recipient(invoice, client)
+    if is_set(data.payment_method) or creating:
+        method = links.get("payment_method")
+        method = None if method is _NOT_LOOKED_UP else method
+        if is_set(data.payment_method) and data.payment_method is not None and method is None:
+            _missing("payment_method_id", data.payment_method, errors)
+        if is_set(data.payment_method) or method is not None:
+            invoice.payment_method_id = method.id if method else None
+            invoice.payment_method_text = (method.description or method.name) if method else None
+    term = links.get("due_date_term")
+    term = None if term is _NOT_LOOKED_UP else term
+    if is_set(data.due_date_term):
+        if data.due_date_term is not None and term is None:
+            _missing("due_date_id", data.due_date_term, errors)
+        invoice.due_date_term_id = term.id if term else None
+    elif creating:
+        invoice.due_date_term_id = term.id if term else None
     if is_set(data.due_date):
         invoice.due_date = data.due_date
     elif term is not None and (creating or is_set(data.due_date_term) or is_set(data.date)):
@@ -134,8 +208,11 @@ async def _apply_links(
     elif is_set(data.due_date_term) and term is None:
         invoice.due_date = None
     if is_set(data.series):
-        series = await _resolve(session, account, Series, data.series, "serie_id", errors)
+        series = links.get("series") if data.series is not None else None
+        if data.series is not None and series is None:
+            _missing("serie_id", data.series, errors)
         invoice.series_id = series.id if series else None
+    return links.known_rates
 
 
 async def create_draft(session: AsyncSession, account: Account, data: InvoiceData) -> Invoice:
@@ -155,18 +232,19 @@ async def create_draft_in_transaction(
     invoice.lang = values.get("lang", account.default_lang)
     invoice.date = data.date if is_set(data.date) else account_today(account)
     snapshot_issuer(invoice, account)
-    await _apply_links(session, account, invoice, data, errors, creating=True)
+    rates = await _apply_links(session, account, invoice, data, errors, creating=True)
     priced = []
     if is_set(data.lines):
         try:
-            priced = await price_lines(session, account, data.lines)
+            priced = await price_lines(session, account, data.lines, known=rates)
         except ValidationFailed as exc:
             errors.extend(exc.fields)
     if errors:
         raise ValidationFailed(errors)
+    write_totals(invoice, priced)
     session.add(invoice)
     await session.flush()
-    write_lines(invoice, priced)
+    write_lines(invoice, priced)  # the lines need the invoice's id; the totals are unchanged
     await session.flush()
     await publish(session, account, "created", invoice)
     return invoice
@@ -226,10 +304,10 @@ async def update_invoice(
                 invoice.date = data.date
             if data.reload_issued_by:
                 snapshot_issuer(invoice, account)
-            await _apply_links(session, account, invoice, data, errors, creating=False)
+            rates = await _apply_links(session, account, invoice, data, errors, creating=False)
             if is_set(data.lines):
                 try:
-                    priced = await price_lines(session, account, data.lines)
+                    priced = await price_lines(session, account, data.lines, known=rates)
                     write_lines(invoice, priced)
                 except ValidationFailed as exc:
                     errors.extend(exc.fields)

@@ -10,6 +10,7 @@ back and numbers stay gapless, unique and in issue order across any number of pr
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -160,22 +161,28 @@ async def issue_locked(
     allocator = SeriesNumberAllocator(session, account)
     series = await allocator.lock(options.series or invoice.series_id, series_kind(invoice))
     number, full_number = allocator.allocate(series, date)
+    issued_at = utcnow()
+
+    def mark_issued(target: Invoice) -> None:
+        target.status = "issued"
+        target.series_id = series.id
+        target.number = number
+        target.full_number = full_number
+        if target.due_date is not None and target.date != date:
+            target.due_date = target.due_date + (date - target.date)
+        target.date = date
+        target.issued_at = issued_at
+
     target = invoice
     # A rectificative draft kept next to its issued copy would take the original's
     # quantities twice: it is always issued in place.
     if options.as_new and not invoice.is_rectificative:
-        target = await _copy_as_new(session, account, invoice)
+        # the copy is inserted issued: no UPDATE after its INSERT
+        target = await _copy_as_new(session, account, invoice, mark_issued)
         if options.delete_proforma:
             target.issued_from_id = None
             await session.delete(invoice)
-    target.status = "issued"
-    target.series_id = series.id
-    target.number = number
-    target.full_number = full_number
-    if target.due_date is not None and target.date != date:
-        target.due_date = target.due_date + (date - target.date)
-    target.date = date
-    target.issued_at = utcnow()
+    mark_issued(target)
     await session.flush()
     await publish(session, account, "issued", target)
     if account.verifactu_enabled:
@@ -194,7 +201,9 @@ async def issue_invoice(
     return issued
 
 
-async def _copy_as_new(session: AsyncSession, account: Account, draft: Invoice) -> Invoice:
+async def _copy_as_new(
+    session: AsyncSession, account: Account, draft: Invoice, mark_issued: Callable[[Invoice], None]
+) -> Invoice:
     """The /v1 flow: a new invoice from the proforma, which stays a proforma."""
     copy = Invoice(account_id=account.id, lines=[])
     for column in Invoice.__table__.columns:
@@ -202,6 +211,7 @@ async def _copy_as_new(session: AsyncSession, account: Account, draft: Invoice) 
             setattr(copy, column.key, getattr(draft, column.key))
     copy_parties(copy, draft)
     copy.issued_from_id = draft.id
+    mark_issued(copy)
     session.add(copy)
     await session.flush()
     write_lines(copy, [reprice(line) for line in draft.lines])

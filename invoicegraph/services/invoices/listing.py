@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from invoicegraph.db.models import Account, Client, Invoice, Series
 from invoicegraph.domain.errors import FieldError, ValidationFailed
-from invoicegraph.services.invoices.loading import WITH_LINES
+from invoicegraph.services.invoices.loading import attach_lines
 from invoicegraph.services.pagination import Page, PageRequest, paginate
 from invoicegraph.services.refs import Ref
 
@@ -136,11 +136,7 @@ async def list_invoices(
 ) -> Page[Invoice]:
     conditions = conditions_for(account, flt or InvoiceFilter())
     async with session.begin():
-        return await paginate(
-            session,
-            Invoice,
-            conditions,
-            page,
-            orderable=ORDERABLE,
-            options=[WITH_LINES] if with_lines else [],
-        )
+        found = await paginate(session, Invoice, conditions, page, orderable=ORDERABLE)
+        if with_lines:
+            await attach_lines(session, account, found.items)
+    return found

@@ -65,6 +65,12 @@ def write_lines(invoice: Invoice, priced: Sequence[PricedLine]) -> None:
                 )
             )
         invoice.lines.append(row)
+    write_totals(invoice, priced)
+
+
+def write_totals(invoice: Invoice, priced: Sequence[PricedLine]) -> None:
+    """The invoice's totals from its lines. ``write_lines`` writes them too; a new invoice
+    takes them before its INSERT, so it is not written twice."""
     totals = summarise([line.figures for line in priced])
     invoice.subtotal = totals.subtotal
     invoice.total_discount = totals.total_discount
