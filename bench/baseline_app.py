@@ -1,6 +1,7 @@
 """The baseline of the page benchmarks: a bare ASGI app on the same uvicorn settings that reads
 the same rows with raw asyncpg and encodes them with orjson, in the shape of the GraphQL
-answer (same fields, same global ids, decimals as strings). No framework, ORM, GraphQL or API
+answer (same fields, same global ids, decimals as the Decimal scalar writes them: the bench
+checks that both answer the same bytes). No framework, ORM, GraphQL or API
 key check: what is left is the floor a page of invoices can cost over HTTP on this machine.
 
     uvicorn bench.baseline_app:app   (DATABASE_URL, BENCH_ACCOUNT_ID)
@@ -16,6 +17,9 @@ from typing import Any
 
 import asyncpg
 import orjson
+
+from bench.rest_baseline import api_page, v1_page
+from invoicegraph.schema.scalars import serialize_decimal
 
 INVOICES = """SELECT id, uuid, full_number, date, status, total_before_taxes, total_taxes,
     total_with_taxes, client_id FROM invoices WHERE account_id = $1 ORDER BY id DESC LIMIT $2"""
@@ -33,8 +37,9 @@ def global_id(kind: str, value: object) -> str:
 
 
 def _default(value: object) -> str:
+    # the GraphQL Decimal scalar's text ("2.00", "49.95"): the answer must be the same bytes
     if isinstance(value, Decimal):
-        return str(value)
+        return serialize_decimal(value)
     raise TypeError(type(value))
 
 
@@ -122,6 +127,13 @@ class BaselineApp:
         if scope["path"] == "/page":
             assert self.pool is not None
             body = await page(self.pool, self.account_id, 100)
+        elif scope["path"] == "/v1page":
+            assert self.pool is not None
+            host = dict(scope["headers"]).get(b"host", b"").decode()
+            body = await v1_page(self.pool, self.account_id, 100, host, "/v1/invoices")
+        elif scope["path"] == "/apipage":
+            assert self.pool is not None
+            body = await api_page(self.pool, self.account_id, 100)
         else:
             body = b'{"status":"ok"}'
         await send(

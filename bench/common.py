@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -123,6 +125,7 @@ class Server:
     port: int
     workers: int
     log: Path
+    gc_stats: str | None = None
 
     def worker_pids(self) -> list[int]:
         """uvicorn runs a single worker in the master process; several as its children
@@ -145,6 +148,41 @@ class Server:
         peaks = [_status_kb(pid, "VmHWM") for pid in self.worker_pids()]
         return [kb / 1024 for kb in peaks if kb is not None]
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU of every worker so far (``/proc/PID/stat``), in seconds."""
+        return sum(cpu_seconds(pid) for pid in self.worker_pids())
+
+    def gc_pauses(self) -> dict[str, list[float]] | None:
+        """Each worker's garbage-collector pauses since the last call (``SIGUSR1`` makes it
+        write them, see ``invoicegraph/collector.py``), summed over the workers; ``None`` for
+        a server that does not report them."""
+        target = self.gc_stats
+        if target is None:
+            return None
+        merged: dict[str, list[float]] = {
+            "collections": [0, 0, 0],
+            "total_ms": [0.0, 0.0, 0.0],
+            "max_ms": [0.0, 0.0, 0.0],
+        }
+        for pid in self.worker_pids():
+            path = Path(f"{target}.{pid}")
+            with contextlib.suppress(OSError):
+                path.unlink()
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGUSR1)
+            deadline = time.monotonic() + 5
+            while not path.exists() and time.monotonic() < deadline:
+                time.sleep(0.02)
+            with contextlib.suppress(OSError, ValueError):
+                report = json.loads(path.read_text())
+                for generation in range(3):
+                    merged["collections"][generation] += report["collections"][generation]
+                    merged["total_ms"][generation] += report["total_ms"][generation]
+                    merged["max_ms"][generation] = max(
+                        merged["max_ms"][generation], report["max_ms"][generation]
+                    )
+        return merged
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
@@ -153,6 +191,33 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of a process (fields 14 and 15 of ``/proc/PID/stat``)."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICKS
+
+
+def app_env(url: str, **extra: str) -> dict[str, str]:
+    """What every app server of the bench runs with: no PDF processes warming up while a
+    level is measured (no bench here renders PDFs; ``bench/pdf.py`` measures those), its GC
+    pauses reported, a small pool (the machine's PostgreSQL is shared)."""
+    return {
+        "DATABASE_URL": url,
+        "RATE_LIMIT_PER_MINUTE": "0",
+        "DB_POOL_SIZE": "4",
+        "PDF_WARM_ON_START": "false",
+        "INVOICEGRAPH_GC_STATS": str(Path(tempfile.gettempdir()) / f"ig-bench-gc-{os.getpid()}"),
+        **extra,
+    }
 
 
 def app_command(port: int, workers: int) -> list[str]:
@@ -196,7 +261,7 @@ def launch(
         process = subprocess.Popen(
             list(command), cwd=REPO, env={**os.environ, **env}, stdout=handle, stderr=handle
         )
-    return Server(name, process, port, workers, log)
+    return Server(name, process, port, workers, log, env.get("INVOICEGRAPH_GC_STATS"))
 
 
 async def start_server(
@@ -302,12 +367,18 @@ class HttpConnection:
 
 @dataclass
 class LoadResult:
-    """Latencies (seconds) of each unit of work and the wall time of the whole run."""
+    """Latencies (seconds) of each unit of work and the wall time of the whole run, and the
+    server's CPU over it when measured (``measured_load``)."""
 
     latencies: list[float] = field(default_factory=list)
     elapsed: float = 0.0
     failures: int = 0
     first_failure: str = ""
+    server_cpu: float = 0.0
+
+    @property
+    def cpu_ms_per_unit(self) -> float:
+        return self.server_cpu * 1000 / self.count if self.count else float("nan")
 
     @property
     def count(self) -> int:
@@ -331,6 +402,7 @@ class LoadResult:
             self.elapsed + other.elapsed,
             self.failures + other.failures,
             self.first_failure or other.first_failure,
+            self.server_cpu + other.server_cpu,
         )
 
 
@@ -381,6 +453,27 @@ async def run_load(
         for connection in connections:
             connection.close()
     return result
+
+
+async def measured_load(
+    server: Server, unit: Unit, *, clients: int, seconds: float, at_least: int = 0
+) -> LoadResult:
+    """``run_load`` against ``server``, with the CPU its workers spent meanwhile."""
+    before = server.cpu_seconds()
+    result = await run_load(server.port, unit, clients=clients, seconds=seconds, at_least=at_least)
+    result.server_cpu = server.cpu_seconds() - before
+    return result
+
+
+def gc_line(name: str, pauses: dict[str, list[float]] | None) -> str:
+    if pauses is None:
+        return f"{name}: GC pauses not reported"
+    counts, totals, longest = pauses["collections"], pauses["total_ms"], pauses["max_ms"]
+    parts = [
+        f"gen {g}: {counts[g]:.0f} collections, {totals[g]:.1f} ms, longest {longest[g]:.1f} ms"
+        for g in range(3)
+    ]
+    return f"{name}: " + "; ".join(parts)
 
 
 async def run_baseline_load(

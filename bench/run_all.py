@@ -91,16 +91,24 @@ def main() -> None:
         sections.append(load_section(20 if args.quick else 60, 64))
     print(sections[-1].text(), flush=True)
     minutes = (time.perf_counter() - started) / 60
+    load_at_end = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     header = [
         "# Benchmark results",
         "",
-        f"Measured {dt.date.today().isoformat()} with `make bench` ({minutes:.1f} min) on "
-        f"{machine}.",
+        f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC with `make bench` "
+        f"({minutes:.1f} min) on {machine}, {load_at_end} at the end.",
         "",
-        "The machine is shared (other test suites ran on it), so absolute figures are noisy; "
-        "every benchmark measures its baseline in the same run, alternating with the app, and "
-        "the ratios are what to compare. Peak RSS is each uvicorn worker's VmHWM over the load "
-        "(reset before it).",
+        "The machine is shared (other helpers' test suites ran on it), so absolute figures are "
+        "noisy; every benchmark measures its baselines in the same run, alternating with the "
+        "app at every level, after every server is warm, and the ratios are what to compare. "
+        "Every baseline answers the same bytes as the app (checked by the bench before it "
+        "measures; PostGraphile, with its own field names, the same invoices, lines and tax "
+        "totals). Each bench has its own database (`invoicegraph_bench_page`, `…_rest`, "
+        "`…_issue`, `…_load_<pid>`) and drops only its own. CPU ms/req is the server "
+        "processes' user + system time (/proc/PID/stat) over a level ÷ requests answered. "
+        "Peak RSS is each uvicorn worker's VmHWM over the level (reset before it); the app "
+        "servers of these benches start no PDF processes (PDF_WARM_ON_START=false), "
+        "`bench/pdf.py` measures those apart.",
         "",
     ]
     RESULTS.write_text("\n".join(header + [section.text() for section in sections]))
