@@ -163,6 +163,7 @@ class Server:
             "collections": [0, 0, 0],
             "total_ms": [0.0, 0.0, 0.0],
             "max_ms": [0.0, 0.0, 0.0],
+            "cpu_ms": [0.0, 0.0, 0.0],
         }
         for pid in self.worker_pids():
             path = Path(f"{target}.{pid}")
@@ -178,6 +179,7 @@ class Server:
                 for generation in range(3):
                     merged["collections"][generation] += report["collections"][generation]
                     merged["total_ms"][generation] += report["total_ms"][generation]
+                    merged["cpu_ms"][generation] += report["cpu_ms"][generation]
                     merged["max_ms"][generation] = max(
                         merged["max_ms"][generation], report["max_ms"][generation]
                     )
@@ -469,9 +471,12 @@ def gc_line(name: str, pauses: dict[str, list[float]] | None) -> str:
     if pauses is None:
         return f"{name}: GC pauses not reported"
     counts, totals, longest = pauses["collections"], pauses["total_ms"], pauses["max_ms"]
+    cpu = pauses["cpu_ms"]
     parts = [
-        f"gen {g}: {counts[g]:.0f} collections, {totals[g]:.1f} ms, longest {longest[g]:.1f} ms"
+        f"gen {g}: {counts[g]:.0f} collections, {totals[g]:.1f} ms wall ({cpu[g]:.1f} ms CPU), "
+        f"longest {longest[g]:.1f} ms"
         for g in range(3)
+        if counts[g] or g == 0
     ]
     return f"{name}: " + "; ".join(parts)
 

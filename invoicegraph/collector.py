@@ -32,29 +32,37 @@ class Pauses:
     collections: list[int] = field(default_factory=lambda: [0, 0, 0])
     total_ms: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])
     max_ms: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])
+    # the CPU the collections took: on a busy machine the wall-clock pause also counts the
+    # time the process waited for a core
+    cpu_ms: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])
     _started: float = 0.0
+    _started_cpu: float = 0.0
 
     def on_collection(self, phase: str, info: dict[str, Any]) -> None:
         if phase == "start":
             self._started = time.perf_counter()
+            self._started_cpu = time.thread_time()
             return
         generation = int(info.get("generation", 0))
         pause = (time.perf_counter() - self._started) * 1000
         self.collections[generation] += 1
         self.total_ms[generation] += pause
         self.max_ms[generation] = max(self.max_ms[generation], pause)
+        self.cpu_ms[generation] += (time.thread_time() - self._started_cpu) * 1000
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "collections": list(self.collections),
             "total_ms": [round(t, 3) for t in self.total_ms],
             "max_ms": [round(t, 3) for t in self.max_ms],
+            "cpu_ms": [round(t, 3) for t in self.cpu_ms],
         }
 
     def reset(self) -> None:
         self.collections = [0, 0, 0]
         self.total_ms = [0.0, 0.0, 0.0]
         self.max_ms = [0.0, 0.0, 0.0]
+        self.cpu_ms = [0.0, 0.0, 0.0]
 
 
 pauses = Pauses()
