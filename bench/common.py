@@ -531,8 +531,15 @@ def fmt(value: float, digits: int = 1) -> str:
     return f"{value:.{digits}f}"
 
 
+RSS_TARGET_MIB = 150  # peak RSS per worker
+
+
 def rss(peaks: Sequence[float]) -> str:
-    return " / ".join(f"{p:.0f}" for p in peaks) if peaks else "n/a"
+    """Each worker's peak RSS, and whether all are within the target."""
+    if not peaks:
+        return "n/a"
+    verdict = "met" if max(peaks) <= RSS_TARGET_MIB else "NOT met"
+    return " / ".join(f"{p:.0f}" for p in peaks) + f" ({verdict})"
 
 
 @contextlib.contextmanager

@@ -164,7 +164,7 @@ HEADER = [
     "p50 ÷ raw",
     "CPU ÷ raw",
     "p99 ÷ p50 (target ≤ 2×)",
-    "peak RSS MiB/worker",
+    "peak RSS MiB/worker (target ≤ 150)",
 ]
 PEER_HEADER = [
     "clients",

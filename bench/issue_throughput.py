@@ -241,7 +241,7 @@ HEADER = [
     "raw SQL p99 ms",
     "raw CPU ms/invoice",
     "share of raw (target ≥ 40 %)",
-    "peak RSS MiB/worker",
+    "peak RSS MiB/worker (target ≤ 150)",
 ]
 ROUNDS = 2
 

@@ -69,7 +69,7 @@ HEADER = [
     "raw CPU ms/req",
     "p50 ÷ raw (target ≤ 2×)",
     "CPU ÷ raw",
-    "peak RSS MiB/worker",
+    "peak RSS MiB/worker (target ≤ 150)",
 ]
 
 
