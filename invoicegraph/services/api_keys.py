@@ -6,11 +6,13 @@ import datetime as dt
 import time
 import uuid
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from sqlalchemy import event, func, inspect, select
 from sqlalchemy.engine import Engine, ExceptionContext
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, make_transient_to_detached
+from sqlalchemy.pool import Pool
 
 from invoicegraph.db.base import utcnow
 from invoicegraph.db.models import Account, ApiKey
@@ -146,6 +148,7 @@ async def list_keys(session: AsyncSession, owner: Account) -> list[ApiKey]:
 
 
 _CacheKey = tuple[str, uuid.UUID, str]
+_Row = TypeVar("_Row", Account, ApiKey)
 
 
 class _AuthCache:
@@ -219,6 +222,21 @@ def _forget_when_unreachable(context: ExceptionContext) -> None:
         _cache.clear()
 
 
+@event.listens_for(Pool, "invalidate")
+def _forget_on_lost_connection(_dbapi_connection: Any, _record: Any, _exception: Any) -> None:
+    """A pooled connection found dead (the server restarted or went away): the same."""
+    _cache.clear()
+
+
+def _detached(row: _Row) -> _Row:
+    """A copy of ``row`` in no session, every column loaded: what the cache keeps. The
+    request's own objects belong to its session, and a rollback there expires them."""
+    mapper = inspect(row).mapper
+    copy = mapper.class_(**{c.key: getattr(row, c.key) for c in mapper.column_attrs})
+    make_transient_to_detached(copy)
+    return copy
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _forget_on_change(state: ORMExecuteState) -> None:
     """The same for bulk ``update(Account)`` / ``delete(ApiKey)`` statements."""
@@ -244,7 +262,14 @@ async def authenticate(session: AsyncSession, authorization: str | None) -> Auth
         return cached
     generation = _cache.generation
     auth = await _authenticate_in_database(session, parsed)
-    _cache.put(cache_key, auth, generation)
+    owner = _detached(auth.owner)
+    kept = AuthContext(
+        account=owner if auth.account is auth.owner else _detached(auth.account),
+        owner=owner,
+        key=_detached(auth.key),
+        mode=auth.mode,
+    )
+    _cache.put(cache_key, kept, generation)
     return auth
 
 
