@@ -105,10 +105,33 @@ EARLIEST_DATE = dt.date(1900, 1, 1)
 LATEST_DATE = dt.date(2999, 12, 31)
 
 
-def check_date(value: dt.date | None, field: str, errors: list[FieldError]) -> dt.date | None:
-    """Dates an invoice can sensibly carry; far-off ones would overflow date arithmetic."""
-    if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
+def check_date(
+    value: dt.date | None,
+    field: str,
+    errors: list[FieldError],
+    *,
+    not_before: dt.date | None = None,
+    not_before_what: str = "",
+    not_before_code: str = "out_of_range",
+) -> dt.date | None:
+    """The one rule for every date input of every face (invoices, quotes, rectifications,
+    payments): within 1900-01-01..2999-12-31, so that no date overflows date arithmetic, and
+    not before ``not_before`` when the date follows another (a rectificative's original, a
+    quote's own date). Issue-time fiscal bounds (not in the future, VERI*FACTU's start) are
+    added by the issuing service."""
+    if value is None:
+        return value
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
         errors.append(
             FieldError(field, "must be between 1900-01-01 and 2999-12-31", "out_of_range")
+        )
+    elif not_before is not None and value < not_before:
+        errors.append(
+            FieldError(
+                field,
+                f"cannot precede {not_before_what or 'its earliest date'} "
+                f"({not_before.isoformat()})",
+                not_before_code,
+            )
         )
     return value

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from invoicegraph.db.models import Account, Client, Quote, QuoteLine, QuoteLineTax
 from invoicegraph.domain.errors import Conflict, FieldError, NotFound, ValidationFailed
 from invoicegraph.domain.money import summarise
+from invoicegraph.domain.validation import check_date
 from invoicegraph.services.invoices.drafts import create_draft_in_transaction
 from invoicegraph.services.invoices.inputs import InvoiceData, TextData, clean_simple_fields
 from invoicegraph.services.invoices.loading import account_today
@@ -100,13 +101,19 @@ async def _apply(
                     FieldError("client_id", f"client {data.client} not found", "not_found")
                 )
     if is_set(data.date):
-        quote.date = data.date
+        quote.date = check_date(data.date, "date", errors) or quote.date
     elif creating:
         quote.date = account_today(account)
     if is_set(data.valid_until):
         quote.valid_until = data.valid_until
-    if quote.valid_until is not None and quote.date is not None and quote.valid_until < quote.date:
-        errors.append(FieldError("valid_until", "cannot precede the quote's date"))
+    check_date(
+        quote.valid_until,
+        "valid_until",
+        errors,
+        not_before=quote.date,
+        not_before_what="the quote's date",
+        not_before_code="invalid",
+    )
     if is_set(data.status):
         if data.status not in STATUSES or data.status == "converted":
             errors.append(

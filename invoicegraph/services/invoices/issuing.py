@@ -27,6 +27,7 @@ from invoicegraph.domain.errors import (
 )
 from invoicegraph.domain.numbering import check_issue_date, format_number
 from invoicegraph.domain.plans import limits_for
+from invoicegraph.domain.validation import check_date
 from invoicegraph.services.events import publish
 from invoicegraph.services.invoices.loading import account_today, load_invoice
 from invoicegraph.services.invoices.snapshots import copy_parties, write_lines
@@ -131,6 +132,30 @@ async def _check_plan(session: AsyncSession, account: Account, date: dt.date) ->
         )
 
 
+async def _check_issue_date(
+    session: AsyncSession, account: Account, invoice: Invoice, date: dt.date
+) -> None:
+    """The general date rule, and a rectificative never dated before its original."""
+    original_date = None
+    if invoice.rectifies_invoice_id is not None:
+        original_date = await session.scalar(
+            select(Invoice.date).where(
+                Invoice.account_id == account.id, Invoice.id == invoice.rectifies_invoice_id
+            )
+        )
+    errors: list[FieldError] = []
+    check_date(
+        date,
+        "date",
+        errors,
+        not_before=original_date,
+        not_before_what="the original's date",
+        not_before_code="before_original",
+    )
+    if errors:
+        raise ValidationFailed(errors)
+
+
 def check_issuable(invoice: Invoice) -> None:
     errors: list[FieldError] = []
     if not invoice.lines:
@@ -157,6 +182,7 @@ async def issue_locked(
         raise Conflict(f"the invoice is already {invoice.status}", ["status"])
     check_issuable(invoice)
     date = options.date or invoice.date
+    await _check_issue_date(session, account, invoice, date)
     await _check_plan(session, account, date)
     allocator = SeriesNumberAllocator(session, account)
     series = await allocator.lock(options.series or invoice.series_id, series_kind(invoice))

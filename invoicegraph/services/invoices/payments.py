@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from invoicegraph.db.models import Account, Invoice
 from invoicegraph.domain.errors import Conflict, FieldError, ValidationFailed
+from invoicegraph.domain.validation import check_date
 from invoicegraph.services.events import publish
 from invoicegraph.services.invoices.loading import account_today, load_invoice
 from invoicegraph.services.invoices.rendered import forget_rendered
@@ -16,6 +17,7 @@ from invoicegraph.services.refs import Ref
 
 def check_payment_date(account: Account, date: dt.date, errors: list[FieldError]) -> None:
     """Payment dates are facts, so never later than today (here and in ``update_invoice``)."""
+    check_date(date, "payed_at", errors)
     if date > account_today(account):
         errors.append(FieldError("payed_at", "cannot be in the future"))
 
