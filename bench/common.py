@@ -223,15 +223,26 @@ def app_env(url: str, **extra: str) -> dict[str, str]:
 
 
 def app_command(port: int, workers: int) -> list[str]:
+    """What ``invoicegraph serve`` runs (the same uvicorn settings), with more time for a
+    worker to come up: on this shared machine start-up can take longer than uvicorn's 5 s
+    worker health check, and uvicorn then kills and restarts the worker, over and over."""
     return [
-        str(BIN / "invoicegraph"),
-        "serve",
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "invoicegraph.app:create_app",
+        "--factory",
         "--host",
         HOST,
         "--port",
         str(port),
         "--workers",
         str(workers),
+        "--proxy-headers",
+        "--log-level",
+        "info",
+        "--timeout-worker-healthcheck",
+        "60",
     ]
 
 
