@@ -21,6 +21,7 @@ from invoicegraph.db.migrate import migrate
 from invoicegraph.db.models import Account
 from invoicegraph.services.accounts import create_account
 from invoicegraph.services.api_keys import create_key
+from tests.tax_ids import new_tax_id
 
 # servers started by tests render PDFs lazily: warming two PDF processes per server start
 # would only slow the suite down (the PDF tests warm their own pool)
@@ -107,14 +108,14 @@ async def account(database: Database) -> Account:
     """A fresh live account with the standard catalogue: every test is its own tenant."""
     async with database.sessions() as session:
         return await create_account(
-            session, name="Acme Inc. S.A.", tax_id="B12345674", plan="professional"
+            session, name="Acme Inc. S.A.", tax_id=new_tax_id(), plan="professional"
         )
 
 
 @pytest.fixture
 async def other_account(database: Database) -> Account:
     async with database.sessions() as session:
-        return await create_account(session, name="Other S.L.", tax_id="B27346063")
+        return await create_account(session, name="Other S.L.", tax_id=new_tax_id())
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from invoicegraph.db.models import (
@@ -22,7 +23,7 @@ from invoicegraph.domain.catalog_defaults import (
     DEFAULT_SERIES,
     DEFAULT_TAXES,
 )
-from invoicegraph.domain.errors import FieldError, NotFound, ValidationFailed
+from invoicegraph.domain.errors import Conflict, FieldError, NotFound, ValidationFailed
 from invoicegraph.domain.plans import PLANS
 from invoicegraph.domain.tax_ids import normalise_tax_id
 
@@ -71,6 +72,7 @@ async def create_account(
     if errors:
         raise ValidationFailed(errors)
     async with session.begin():
+        await ensure_tax_id_free(session, tax_id)
         live = Account(
             name=name.strip(),
             tax_id=tax_id,
@@ -84,7 +86,7 @@ async def create_account(
             email=email,
         )
         session.add(live)
-        await session.flush()
+        await flush_unique_tax_id(session, tax_id)
         sandbox = Account(is_sandbox=True, live_account_id=live.id)
         for field in _IDENTITY_FIELDS:
             setattr(sandbox, field, getattr(live, field))
@@ -93,6 +95,36 @@ async def create_account(
         for account in (live, sandbox):
             await _seed_catalogue(session, account)
     return live
+
+
+def tax_id_taken(tax_id: str) -> Conflict:
+    return Conflict(
+        f"tax id {tax_id} already belongs to a live account on this installation: one "
+        "taxpayer has one numbering and one VERI*FACTU chain (add series to that account, "
+        "or create one account per company of a group)",
+        ["tax_id"],
+    )
+
+
+async def ensure_tax_id_free(
+    session: AsyncSession, tax_id: str, *, except_account_id: int | None = None
+) -> None:
+    """Refuse a live account's tax id that another live account has (sandboxes are apart)."""
+    query = select(Account.id).where(Account.tax_id == tax_id, Account.is_sandbox.is_(False))
+    if except_account_id is not None:
+        query = query.where(Account.id != except_account_id)
+    if await session.scalar(query.limit(1)) is not None:
+        raise tax_id_taken(tax_id)
+
+
+async def flush_unique_tax_id(session: AsyncSession, tax_id: str) -> None:
+    """Flush, turning the unique index's refusal (a concurrent twin won) into the same error."""
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        if "tax_id" in str(exc.orig) or "uq_accounts_live_tax_id" in str(exc.orig):
+            raise tax_id_taken(tax_id) from None
+        raise
 
 
 async def _seed_catalogue(session: AsyncSession, account: Account) -> None:

@@ -26,6 +26,7 @@ from invoicegraph.schema.graphiql import (
 from invoicegraph.services.accounts import create_account
 from invoicegraph.services.api_keys import create_key
 from invoicegraph.settings import Settings
+from tests.tax_ids import new_tax_id
 
 ARTIFACTS_DIR = Path(__file__).resolve().parents[2] / "artifacts"
 UI_TIMEOUT_MS = 15_000
@@ -38,7 +39,7 @@ async def _prepare(url: str) -> str:
         await migrate(database)
         async with database.sessions() as session:
             account = await create_account(
-                session, name="Navegador S.L.", tax_id="B12345674", plan="professional"
+                session, name="Navegador S.L.", tax_id=new_tax_id(), plan="professional"
             )
         async with database.sessions() as session:
             KEYS["write"] = (await create_key(session, account, access="write")).text

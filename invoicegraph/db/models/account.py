@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import uuid as uuid_mod
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Identity, Index, String, Uuid, func
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Identity, Index, String, Uuid, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from invoicegraph.db.base import Base, TenantRow, utcnow
 from invoicegraph.db.types import UTCDateTime
+
+LIVE = "NOT is_sandbox"
 
 
 class Account(Base):
@@ -42,6 +44,18 @@ class Account(Base):
         UTCDateTime, default=utcnow, server_default=func.current_timestamp()
     )
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (
+        # one taxpayer, one numbering, one VERI*FACTU chain: a live tax id is unique on the
+        # installation; each sandbox twin repeats its live account's tax id
+        Index(
+            "uq_accounts_live_tax_id",
+            "tax_id",
+            unique=True,
+            postgresql_where=text(LIVE),
+            sqlite_where=text(LIVE),
+        ),
+    )
 
 
 class ApiKey(TenantRow, Base):

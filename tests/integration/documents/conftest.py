@@ -7,6 +7,7 @@ import pytest
 from invoicegraph.db.engine import Database
 from invoicegraph.db.models import Account
 from invoicegraph.services.accounts import create_account
+from tests.tax_ids import new_tax_id
 
 
 @pytest.fixture
@@ -15,7 +16,7 @@ async def account(database: Database) -> Account:
         return await create_account(
             session,
             name="Acme Inc. S.A.",
-            tax_id="B12345674",
+            tax_id=new_tax_id(),
             plan="professional",
             address="Gran Vía 1",
             city="Madrid",

@@ -20,6 +20,7 @@ from invoicegraph.pdf.einvoice.validate import validate_einvoice
 from invoicegraph.pdf.labels import LANGUAGES, labels_for
 from invoicegraph.pdf.layouts import INVOICE_TEMPLATES
 from invoicegraph.settings import Settings
+from tests.tax_ids import new_tax_id
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -174,7 +175,7 @@ async def test_an_incomplete_issuer_is_a_clear_422_for_facturae(
 
     async with database.sessions() as session:
         bare = await create_account(
-            session, name="Sin Dirección S.L.", tax_id="B27346063", plan="professional"
+            session, name="Sin Dirección S.L.", tax_id=new_tax_id(), plan="professional"
         )
     async with database.sessions() as session:
         key = (await create_key(session, bare, access="write")).text

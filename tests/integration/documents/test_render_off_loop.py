@@ -21,6 +21,7 @@ from invoicegraph.services.api_keys import create_key
 from invoicegraph.services.clients import ClientInput, create_client
 from invoicegraph.services.invoices import InvoiceData, create_draft, issue_invoice
 from invoicegraph.services.lines import LineData
+from tests.tax_ids import new_tax_id
 
 
 def _free_port() -> int:
@@ -35,7 +36,7 @@ async def test_health_answers_within_100_ms_while_10_pdfs_render(
     database = postgresql_database
     async with database.sessions() as session:
         account = await create_account(
-            session, name="Render S.L.", tax_id="B12345674", plan="professional"
+            session, name="Render S.L.", tax_id=new_tax_id(), plan="professional"
         )
     async with database.sessions() as session:
         client = await create_client(

@@ -15,6 +15,7 @@ from invoicegraph.services.accounts import create_account
 from invoicegraph.services.api_keys import create_key
 from invoicegraph.services.clients import ClientInput, create_client
 from invoicegraph.settings import get_settings
+from tests.tax_ids import new_tax_id
 
 from ...conftest import create_pg_database, drop_pg_database
 from .server import PRODUCER
@@ -58,7 +59,7 @@ async def make_tenant(database: Database, *, verifactu: bool) -> Tenant:
         account = await create_account(
             session,
             name="Taller Verifactu S.L." if verifactu else "Taller S.L.",
-            tax_id="B12345674",
+            tax_id=new_tax_id(),
             plan="professional",
             verifactu=verifactu,
         )

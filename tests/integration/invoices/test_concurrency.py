@@ -25,6 +25,7 @@ from invoicegraph.services.accounts import create_account
 from invoicegraph.services.catalog import SeriesInput, create_series
 from invoicegraph.services.invoices import IssueOptions, delete_invoice
 from invoicegraph.services.invoices.loading import account_today, load_invoice
+from tests.tax_ids import new_tax_id
 
 from .conftest import Catalogue, load_catalogue
 from .helpers import get, issue, line, new_draft, new_issued, rectify, returned
@@ -39,7 +40,7 @@ SESSIONS = 20  # the pool's size: its overflow stays free for the rest of the se
 async def pg_account(postgresql_database: Database) -> Account:
     async with postgresql_database.sessions() as session:
         return await create_account(
-            session, name="Concurrent S.L.", tax_id="B12345674", plan="professional"
+            session, name="Concurrent S.L.", tax_id=new_tax_id(), plan="professional"
         )
 
 

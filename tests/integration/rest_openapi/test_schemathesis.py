@@ -26,6 +26,7 @@ from invoicegraph.services.accounts import create_account
 from invoicegraph.services.api_keys import create_key
 from invoicegraph.services.clients import ClientInput, create_client
 from invoicegraph.settings import Settings
+from tests.tax_ids import new_tax_id
 
 from ...browser.conftest import run_live_server
 
@@ -44,7 +45,7 @@ async def _seed(url: str) -> str:
     try:
         async with database.sessions() as session:
             account = await create_account(
-                session, name="Schemathesis S.L.", tax_id="B12345674", plan="professional"
+                session, name="Schemathesis S.L.", tax_id=new_tax_id(), plan="professional"
             )
         async with database.sessions() as session:
             await create_client(session, account, ClientInput(name="Cliente", tax_id="B27346063"))

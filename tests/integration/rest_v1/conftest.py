@@ -26,6 +26,7 @@ from invoicegraph.services.catalog import (
 )
 from invoicegraph.services.products import ProductInput, create_product
 from invoicegraph.settings import Settings
+from tests.tax_ids import new_tax_id
 
 BASE_URL = "http://api.test/v1/"
 PAYMENT_TEXT = "Bank transfer to account number XXXX-XXXX-XXXX-XXXX-XXXX"
@@ -38,7 +39,7 @@ async def account(database: Database) -> Account:
         return await create_account(
             session,
             name="Acme Inc. S.A.",
-            tax_id="B12345674",
+            tax_id=new_tax_id(),
             plan="professional",
             address="Gran Via 1",
             city="Madrid",

@@ -37,6 +37,7 @@ from invoicegraph.services.lines import LineData
 from invoicegraph.services.products import ProductInput, create_product
 from invoicegraph.services.quotes import QuoteData, create_quote
 from invoicegraph.settings import Settings
+from tests.tax_ids import new_tax_id
 
 # what a response must never show, whatever was sent
 LEAKS = ("Traceback", "sqlalchemy", "asyncpg", "psycopg", "sqlite3", 'File "', "SELECT ")
@@ -123,11 +124,11 @@ async def world(postgresql_database: Database) -> AsyncIterator[World]:
     database = postgresql_database
     async with database.sessions() as session:
         mine = await create_account(
-            session, name="Matriz S.A.", tax_id="B12345674", plan="professional"
+            session, name="Matriz S.A.", tax_id=new_tax_id(), plan="professional"
         )
     async with database.sessions() as session:
         other = await create_account(
-            session, name="Ajena S.L.", tax_id="B27346063", plan="professional"
+            session, name="Ajena S.L.", tax_id=new_tax_id(), plan="professional"
         )
     keys: dict[str, str] = {}
     rows: dict[str, ApiKey] = {}
@@ -171,7 +172,7 @@ class Prober:
 async def prober(world: World) -> Prober:
     async with world.database.sessions() as session:
         account = await create_account(
-            session, name="Sondas S.L.", tax_id="B12345674", plan="professional"
+            session, name="Sondas S.L.", tax_id=new_tax_id(), plan="professional"
         )
     async with world.database.sessions() as session:
         created = await create_key(session, account, access="write")

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from invoicegraph.db.engine import Database
+from tests.tax_ids import new_tax_id
 
 CLI = [sys.executable, "-m", "invoicegraph"]
 
@@ -31,7 +32,7 @@ def url_of(database: Database) -> str:
 
 def test_accounts_create_prints_only_the_uuid(database: Database) -> None:
     result = run(
-        ["accounts", "create", "--name", "Acme S.L.", "--tax-id", "B12345674"], url_of(database)
+        ["accounts", "create", "--name", "Acme S.L.", "--tax-id", new_tax_id()], url_of(database)
     )
     assert result.returncode == 0, result.stderr
     assert uuid.UUID(result.stdout.strip())
@@ -46,7 +47,7 @@ def test_keys_create_prints_only_the_key(database: Database) -> None:
             "--name",
             "Acme",
             "--tax-id",
-            "B12345674",
+            new_tax_id(),
             "--plan",
             "professional",
             "--verifactu",
@@ -132,3 +133,16 @@ def test_demo_then_serve_answers_health_and_the_key_works(tmp_path: Path) -> Non
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_accounts_create_refuses_a_tax_id_another_live_account_has(database: Database) -> None:
+    tax_id = new_tax_id()
+    first = run(["accounts", "create", "--name", "Una S.L.", "--tax-id", tax_id], url_of(database))
+    assert first.returncode == 0, first.stderr
+
+    second = run(
+        ["accounts", "create", "--name", "Otra S.L.", "--tax-id", tax_id], url_of(database)
+    )
+
+    assert second.returncode == 1 and second.stdout == ""
+    assert f"tax id {tax_id} already belongs to a live account" in second.stderr

@@ -15,6 +15,7 @@ from invoicegraph.db.migrate import migrate
 from invoicegraph.db.models import Account
 from invoicegraph.services.accounts import create_account
 from invoicegraph.settings import Settings, get_settings
+from tests.tax_ids import new_tax_id
 
 from ...unit.verifactu.conftest import load_schema, validate, xsd_dir
 from ..conftest_helpers import fresh_database
@@ -44,7 +45,7 @@ async def vf_account(database: Database) -> Account:
         return await create_account(
             session,
             name="Taller Verifactu S.L.",
-            tax_id="B12345674",
+            tax_id=new_tax_id(),
             plan="professional",
             verifactu=True,
         )

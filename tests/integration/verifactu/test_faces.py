@@ -69,7 +69,7 @@ async def test_issue_rectify_and_annul_through_every_face(
         qr = _qr(block["externalLink"])
         assert qr["host"] == "www2.agenciatributaria.gob.es"  # live key: production host
         assert (
-            qr["nif"] == "B12345674"
+            qr["nif"] == vf_account.tax_id
             and qr["numserie"] == issued["issueInvoice"]["invoice"]["fullNumber"]
         )
         assert qr["importe"] == "121.00"
