@@ -7,7 +7,7 @@ import asyncio
 import sys
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -127,6 +127,94 @@ def accounts_create(
     typer.echo(str(run_with_database(_create)))
 
 
+@accounts_app.command("update")
+def accounts_update(
+    account: Annotated[str, typer.Option(help="The account's UUID.")],
+    name: Annotated[str | None, typer.Option(help="Legal name.")] = None,
+    trade_name: Annotated[str | None, typer.Option(help="Trade (commercial) name.")] = None,
+    tax_id: Annotated[str | None, typer.Option("--tax-id", help="NIF/CIF.")] = None,
+    address: Annotated[str | None, typer.Option(help="Street and number.")] = None,
+    postal_code: Annotated[str | None, typer.Option(help="Postal code.")] = None,
+    city: Annotated[str | None, typer.Option(help="City.")] = None,
+    province: Annotated[str | None, typer.Option(help="Province.")] = None,
+    country: Annotated[str | None, typer.Option(help="ISO 3166 country code.")] = None,
+    email: Annotated[str | None, typer.Option(help="Contact e-mail.")] = None,
+    phone: Annotated[str | None, typer.Option(help="Contact phone.")] = None,
+    iban: Annotated[str | None, typer.Option(help="IBAN where the account collects.")] = None,
+    lang: Annotated[str | None, typer.Option(help="Default document language.")] = None,
+    date_format: Annotated[str | None, typer.Option(help="Default date format.")] = None,
+    money_format: Annotated[str | None, typer.Option(help="Default money format.")] = None,
+    currency: Annotated[str | None, typer.Option(help="Default currency.")] = None,
+    brand_color: Annotated[str | None, typer.Option(help="Brand colour, #RRGGBB.")] = None,
+    timezone: Annotated[str | None, typer.Option(help="IANA time zone.")] = None,
+    verifactu: Annotated[
+        bool | None, typer.Option("--verifactu/--no-verifactu", help="VERI*FACTU on or off.")
+    ] = None,
+) -> None:
+    """Change an account's settings (an empty value clears an optional one); prints its UUID."""
+    from invoicegraph.services.account_settings import AccountSettings, update_account
+    from invoicegraph.services.accounts import get_account
+    from invoicegraph.services.unset import UNSET
+
+    account_uuid = _parse_uuid(account)
+    given: dict[str, Any] = {
+        "name": name,
+        "trade_name": trade_name,
+        "tax_id": tax_id,
+        "address": address,
+        "postal_code": postal_code,
+        "city": city,
+        "province": province,
+        "country": country,
+        "email": email,
+        "phone": phone,
+        "iban": iban,
+        "default_lang": lang,
+        "default_date_format": date_format,
+        "default_money_format": money_format,
+        "default_currency": currency,
+        "brand_color": brand_color,
+        "timezone": timezone,
+        "verifactu_enabled": verifactu,
+    }
+    settings = AccountSettings(
+        **{key: UNSET if value is None else value for key, value in given.items()}
+    )
+
+    async def _update(database: Database) -> uuid.UUID:
+        async with database.sessions() as session:
+            owner = await get_account(session, account_uuid)
+            updated = await update_account(session, owner, settings)
+            return updated.uuid
+
+    typer.echo(str(run_with_database(_update)))
+
+
+@accounts_app.command("list")
+def accounts_list() -> None:
+    """Print every live account: UUID, tax id, plan, VERI*FACTU, name (tab-separated)."""
+    from invoicegraph.services.account_settings import list_accounts
+
+    async def _list(database: Database) -> list[str]:
+        async with database.sessions() as session:
+            rows = await list_accounts(session)
+        return [
+            "\t".join(
+                (
+                    str(row.uuid),
+                    row.tax_id,
+                    row.plan,
+                    "verifactu" if row.verifactu_enabled else "-",
+                    row.name,
+                )
+            )
+            for row in rows
+        ]
+
+    for line in run_with_database(_list):
+        typer.echo(line)
+
+
 def _parse_uuid(value: str) -> uuid.UUID:
     try:
         return uuid.UUID(value)
@@ -158,6 +246,57 @@ def keys_create(
             return created.text
 
     typer.echo(run_with_database(_create))
+
+
+@keys_app.command("list")
+def keys_list(account: Annotated[str, typer.Option(help="The account's UUID.")]) -> None:
+    """Print the account's keys: UUID, mode, access, hint, state, name (tab-separated)."""
+    from invoicegraph.services.accounts import get_account
+    from invoicegraph.services.api_keys import list_keys
+
+    account_uuid = _parse_uuid(account)
+
+    async def _list(database: Database) -> list[str]:
+        async with database.sessions() as session:
+            owner = await get_account(session, account_uuid)
+            async with session.begin():
+                keys = await list_keys(session, owner)
+        return [
+            "\t".join(
+                (
+                    str(key.uuid),
+                    key.mode,
+                    key.access,
+                    f"…{key.hint}",
+                    f"revoked {key.revoked_at:%Y-%m-%dT%H:%M:%SZ}" if key.revoked_at else "active",
+                    key.name,
+                )
+            )
+            for key in keys
+        ]
+
+    for line in run_with_database(_list):
+        typer.echo(line)
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    account: Annotated[str, typer.Option(help="The account's UUID.")],
+    key: Annotated[str, typer.Option(help="The key's UUID (see keys list).")],
+) -> None:
+    """Revoke a key; it stops working at once. Prints the key's UUID."""
+    from invoicegraph.services.accounts import get_account
+    from invoicegraph.services.api_keys import revoke_key
+
+    account_uuid, key_uuid = _parse_uuid(account), _parse_uuid(key)
+
+    async def _revoke(database: Database) -> uuid.UUID:
+        async with database.sessions() as session:
+            owner = await get_account(session, account_uuid)
+            revoked = await revoke_key(session, owner, key_uuid)
+            return revoked.uuid
+
+    typer.echo(str(run_with_database(_revoke)))
 
 
 @app.command()

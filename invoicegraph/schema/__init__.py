@@ -32,13 +32,14 @@ def _expected(error: GraphQLError) -> bool:
 
 
 def build_schema(*, introspection: bool = True) -> strawberry.Schema:
+    from invoicegraph.resolvers.account_mutations import AccountMutations
     from invoicegraph.resolvers.catalog_mutations import CatalogMutations
     from invoicegraph.resolvers.invoice_mutations import InvoiceMutations
     from invoicegraph.resolvers.queries import Query
     from invoicegraph.resolvers.subscriptions import Subscription
 
     @strawberry.type
-    class Mutation(InvoiceMutations, CatalogMutations):
+    class Mutation(InvoiceMutations, CatalogMutations, AccountMutations):
         pass
 
     # factories, so every request gets fresh extension instances

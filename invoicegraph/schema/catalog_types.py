@@ -290,7 +290,8 @@ class Quote(Node):
 @strawberry.type(description="The issuing company.")
 class Account(Node):
     uuid: uuid.UUID
-    name: str
+    name: str = strawberry.field(description="Legal name, printed on every invoice.")
+    trade_name: str | None = strawberry.field(description="Commercial name, printed beside it.")
     tax_id: str
     address: str | None
     city: str | None
@@ -298,12 +299,16 @@ class Account(Node):
     postal_code: str | None
     country: str
     email: str | None
+    phone: str | None
+    iban: str | None = strawberry.field(description="Where the account collects (compact IBAN).")
     brand_color: str | None
     plan: str
     verifactu_enabled: bool
     timezone: str
     default_lang: str
     default_currency: str
+    default_date_format: str
+    default_money_format: str
     is_sandbox: bool = strawberry.field(description="True when a test key is used.")
 
     @classmethod

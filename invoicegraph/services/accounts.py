@@ -29,6 +29,7 @@ from invoicegraph.domain.tax_ids import normalise_tax_id
 
 _IDENTITY_FIELDS = (
     "name",
+    "trade_name",
     "tax_id",
     "address",
     "city",
@@ -36,12 +37,16 @@ _IDENTITY_FIELDS = (
     "postal_code",
     "country",
     "email",
+    "phone",
+    "iban",
     "brand_color",
     "plan",
     "verifactu_enabled",
     "timezone",
     "default_lang",
     "default_currency",
+    "default_date_format",
+    "default_money_format",
 )
 
 

@@ -26,7 +26,8 @@ class Account(Base):
         BigInteger, ForeignKey("accounts.id", ondelete="CASCADE"), unique=True
     )
     is_sandbox: Mapped[bool] = mapped_column(Boolean, default=False)
-    name: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(255))  # legal name
+    trade_name: Mapped[str | None] = mapped_column(String(255))
     tax_id: Mapped[str] = mapped_column(String(32))
     address: Mapped[str | None] = mapped_column(String(255))
     city: Mapped[str | None] = mapped_column(String(120))
@@ -34,12 +35,20 @@ class Account(Base):
     postal_code: Mapped[str | None] = mapped_column(String(20))
     country: Mapped[str] = mapped_column(String(2), default="ES")
     email: Mapped[str | None] = mapped_column(String(255))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    iban: Mapped[str | None] = mapped_column(String(34))
     brand_color: Mapped[str | None] = mapped_column(String(7))
     plan: Mapped[str] = mapped_column(String(20), default="free")
     verifactu_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Madrid")
     default_lang: Mapped[str] = mapped_column(String(5), default="es")
     default_currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    default_date_format: Mapped[str] = mapped_column(
+        String(16), default="dd/mm/yyyy", server_default="dd/mm/yyyy"
+    )
+    default_money_format: Mapped[str] = mapped_column(
+        String(40), default="symbol_after,point,comma", server_default="symbol_after,point,comma"
+    )
     created_at: Mapped[dt.datetime] = mapped_column(
         UTCDateTime, default=utcnow, server_default=func.current_timestamp()
     )

@@ -230,6 +230,8 @@ async def create_draft_in_transaction(
     invoice = Invoice(account_id=account.id, status="draft", lines=[], **values)
     invoice.currency = values.get("currency", account.default_currency)
     invoice.lang = values.get("lang", account.default_lang)
+    invoice.date_format = values.get("date_format", account.default_date_format)
+    invoice.money_format = values.get("money_format", account.default_money_format)
     invoice.date = data.date if is_set(data.date) else account_today(account)
     snapshot_issuer(invoice, account)
     rates = await _apply_links(session, account, invoice, data, errors, creating=True)

@@ -30,7 +30,7 @@ from invoicegraph.domain.plans import limits_for
 from invoicegraph.domain.validation import check_date
 from invoicegraph.services.events import publish
 from invoicegraph.services.invoices.loading import account_today, load_invoice
-from invoicegraph.services.invoices.snapshots import copy_parties, write_lines
+from invoicegraph.services.invoices.snapshots import copy_parties, snapshot_issuer, write_lines
 from invoicegraph.services.lines import AppliedTax, PricedLine, price_line
 from invoicegraph.services.plan_limits import lock_account_for_limits
 from invoicegraph.services.refs import Ref, ref_filter
@@ -190,6 +190,8 @@ async def issue_locked(
     issued_at = utcnow()
 
     def mark_issued(target: Invoice) -> None:
+        if not target.is_rectificative:  # a rectificative names the original's parties
+            snapshot_issuer(target, account)  # the issuer as it is today, kept from now on
         target.status = "issued"
         target.series_id = series.id
         target.number = number

@@ -146,3 +146,46 @@ def test_accounts_create_refuses_a_tax_id_another_live_account_has(database: Dat
 
     assert second.returncode == 1 and second.stdout == ""
     assert f"tax id {tax_id} already belongs to a live account" in second.stderr
+
+
+def test_accounts_update_list_and_keys_list_revoke(database: Database) -> None:
+    url = url_of(database)
+    tax_id = new_tax_id()
+    account = run(["accounts", "create", "--name", "Ajustes S.L.", "--tax-id", tax_id], url)
+    uuid_text = account.stdout.strip()
+
+    updated = run(
+        [
+            "accounts",
+            "update",
+            "--account",
+            uuid_text,
+            "--address",
+            "Rúa Nova 3",
+            "--postal-code",
+            "27001",
+            "--city",
+            "Lugo",
+            "--iban",
+            "ES91 2100 0418 4502 0005 1332",
+            "--verifactu",
+        ],
+        url,
+    )
+    assert updated.returncode == 0, updated.stderr
+    assert updated.stdout.strip() == uuid_text
+    listed = run(["accounts", "list"], url)
+    assert f"{uuid_text}\t{tax_id}\tfree\tverifactu\tAjustes S.L." in listed.stdout.splitlines()
+    bad = run(["accounts", "update", "--account", uuid_text, "--iban", "ES00"], url)
+    assert bad.returncode == 1 and "--iban" in bad.stderr
+
+    key = run(["keys", "create", "--account", uuid_text, "--access", "read", "--name", "pos"], url)
+    assert key.returncode == 0, key.stderr
+    keys = run(["keys", "list", "--account", uuid_text], url).stdout.splitlines()
+    assert len(keys) == 1 and "\tlive\tread\t" in keys[0], keys
+    assert keys[0].endswith("\tactive\tpos"), keys
+    key_uuid = keys[0].split("\t")[0]
+    revoked = run(["keys", "revoke", "--account", uuid_text, "--key", key_uuid], url)
+    assert revoked.returncode == 0 and revoked.stdout.strip() == key_uuid, revoked.stderr
+    after = run(["keys", "list", "--account", uuid_text], url).stdout
+    assert "\trevoked " in after

@@ -1,4 +1,4 @@
-"""a live account's tax id is unique on the installation
+"""the issuer's settings; a live account's tax id is unique on the installation
 
 Revision ID: 0003
 Revises: 0002
@@ -24,6 +24,26 @@ LIVE = "NOT is_sandbox"
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("accounts") as batch:
+        batch.add_column(sa.Column("trade_name", sa.String(255), nullable=True))
+        batch.add_column(sa.Column("phone", sa.String(40), nullable=True))
+        batch.add_column(sa.Column("iban", sa.String(34), nullable=True))
+        batch.add_column(
+            sa.Column(
+                "default_date_format",
+                sa.String(16),
+                nullable=False,
+                server_default="dd/mm/yyyy",
+            )
+        )
+        batch.add_column(
+            sa.Column(
+                "default_money_format",
+                sa.String(40),
+                nullable=False,
+                server_default="symbol_after,point,comma",
+            )
+        )
     shared = op.get_bind().execute(
         sa.text(
             "SELECT tax_id, COUNT(*) FROM accounts WHERE NOT is_sandbox "
@@ -50,3 +70,12 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("uq_accounts_live_tax_id", table_name="accounts")
+    with op.batch_alter_table("accounts") as batch:
+        for column in (
+            "default_money_format",
+            "default_date_format",
+            "iban",
+            "phone",
+            "trade_name",
+        ):
+            batch.drop_column(column)
