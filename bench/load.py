@@ -232,7 +232,14 @@ def launch_server(url: str, port: int, workers: int, log: Path) -> subprocess.Po
         "RATE_LIMIT_PER_MINUTE": "0",  # the bench measures the service, not the limiter
         "DB_POOL_SIZE": os.environ.get("DB_POOL_SIZE", "8"),
     }
-    command = [str(INVOICEGRAPH), "serve", "--host", HOST, "--port", str(port)]
+    # ``invoicegraph serve``'s uvicorn settings, with time for a worker to start (PDF pool
+    # included): on a loaded machine uvicorn's 5 s health check kills workers in a loop
+    command = [
+        sys.executable,
+        *("-m", "uvicorn", "invoicegraph.app:create_app", "--factory"),
+        *("--host", HOST, "--port", str(port), "--proxy-headers", "--log-level", "info"),
+        *("--timeout-worker-healthcheck", "60"),
+    ]
     with log.open("wb") as sink:
         return subprocess.Popen(
             [*command, "--workers", str(workers)],
