@@ -45,7 +45,6 @@ import httpx
 
 ADMIN_URL = os.environ.get("BENCH_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 HOST = "127.0.0.1"
-INVOICEGRAPH = Path(sys.executable).parent / "invoicegraph"
 PRODUCER = {
     "VERIFACTU_PRODUCER_NAME": "Invoicegraph Labs SL",
     "VERIFACTU_PRODUCER_NIF": "A58818501",
