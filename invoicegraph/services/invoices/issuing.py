@@ -25,6 +25,7 @@ from invoicegraph.domain.errors import (
     PlanLimit,
     ValidationFailed,
 )
+from invoicegraph.domain.fiscal_bounds import issue_date_problems
 from invoicegraph.domain.numbering import check_issue_date, format_number
 from invoicegraph.domain.plans import limits_for
 from invoicegraph.domain.validation import check_date
@@ -152,6 +153,10 @@ async def _check_issue_date(
         not_before_what="the original's date",
         not_before_code="before_original",
     )
+    if not errors:
+        errors = issue_date_problems(
+            date, account_today(account), verifactu=account.verifactu_enabled
+        )
     if errors:
         raise ValidationFailed(errors)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from invoicegraph.db.models import Account, Client, Invoice, InvoiceLine, InvoiceLineTax
+from invoicegraph.domain.errors import ValidationFailed
+from invoicegraph.domain.fiscal_bounds import amount_problems
 from invoicegraph.domain.money import stored_figures, summarise
 from invoicegraph.services.lines import PricedLine, line_columns, tax_columns
 
@@ -72,6 +74,9 @@ def write_totals(invoice: Invoice, priced: Sequence[PricedLine]) -> None:
     """The invoice's totals from its lines. ``write_lines`` writes them too; a new invoice
     takes them before its INSERT, so it is not written twice."""
     totals = summarise([line.figures for line in priced])
+    problems = amount_problems(totals)
+    if problems:
+        raise ValidationFailed(problems)
     invoice.subtotal = totals.subtotal
     invoice.total_discount = totals.total_discount
     invoice.total_before_taxes = totals.total_before_taxes
