@@ -29,6 +29,11 @@ HUNDRED = Decimal(100)
 
 TAX_KINDS = ("vat", "withholding", "surcharge")
 
+EXCHANGE_RATE_MEANING = (
+    "Units of the invoice currency per euro (the ECB convention: USD 1.0834 means "
+    "1 EUR = 1.0834 USD, so 252.00 USD = 232.60 EUR). 1 for EUR."
+)
+
 
 def round2(value: Decimal) -> Decimal:
     """Round to cents, half away from zero; never returns ``-0.00``."""

@@ -11,6 +11,7 @@ from typing import Any
 import strawberry
 
 from invoicegraph.db import models
+from invoicegraph.domain.money import EXCHANGE_RATE_MEANING
 from invoicegraph.schema.context import Info
 from invoicegraph.schema.invoice_types import (
     Invoice,
@@ -234,7 +235,7 @@ class Quote(Node):
     date: dt.date
     valid_until: dt.date | None
     currency: str
-    exchange_rate: Decimal
+    exchange_rate: Decimal = strawberry.field(description=EXCHANGE_RATE_MEANING)
     lang: str
     notes: str | None
     external_reference: str | None

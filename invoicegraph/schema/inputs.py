@@ -10,6 +10,7 @@ from decimal import Decimal
 import strawberry
 from strawberry import UNSET
 
+from invoicegraph.domain.money import EXCHANGE_RATE_MEANING
 from invoicegraph.schema.invoice_types import InvoiceKind, InvoiceStatus, RectificationCause
 
 
@@ -57,7 +58,10 @@ class InvoiceInput:
     payment_method_id: strawberry.ID | None = UNSET
     series_id: strawberry.ID | None = UNSET
     currency: str | None = UNSET
-    exchange_rate: Decimal | None = UNSET
+    exchange_rate: Decimal | None = strawberry.field(
+        default=UNSET,
+        description=EXCHANGE_RATE_MEANING,
+    )
     lang: str | None = UNSET
     date_format: str | None = UNSET
     money_format: str | None = UNSET
@@ -160,7 +164,10 @@ class QuoteInput:
     date: dt.date | None = UNSET
     valid_until: dt.date | None = UNSET
     currency: str | None = UNSET
-    exchange_rate: Decimal | None = UNSET
+    exchange_rate: Decimal | None = strawberry.field(
+        default=UNSET,
+        description=EXCHANGE_RATE_MEANING,
+    )
     lang: str | None = UNSET
     notes: str | None = UNSET
     external_reference: str | None = UNSET

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from invoicegraph.db import models
-from invoicegraph.domain.money import stored_breakdown
+from invoicegraph.domain.money import EXCHANGE_RATE_MEANING, stored_breakdown
 from invoicegraph.resolvers.loaders import LineRecord, LineTaxRecord, loaded_relationship
 from invoicegraph.schema.context import Info
 from invoicegraph.schema.execution import fast_resolver, peek
@@ -238,7 +238,7 @@ class Invoice(Node):
     due_date: dt.date | None
     payment_method_text: str | None = strawberry.field(name="paymentMethod")
     currency: str
-    exchange_rate: Decimal
+    exchange_rate: Decimal = strawberry.field(description=EXCHANGE_RATE_MEANING)
     lang: str
     date_format: str
     money_format: str

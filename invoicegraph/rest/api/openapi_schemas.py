@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from invoicegraph.domain.money import EXCHANGE_RATE_MEANING
 from invoicegraph.domain.rectification import CAUSES
 from invoicegraph.services.clients import LIMITS as CLIENT_LIMITS
 from invoicegraph.services.invoices.inputs import CURRENCIES
@@ -157,7 +158,10 @@ DOCUMENT_INPUT: dict[str, Schema] = {
     "client_id": nullable(UUID),
     "currency": text(description="ISO 4217, default EUR", enum=sorted(CURRENCIES)),
     "exchange_rate": number(
-        "positive", exclusiveMinimum=0, maximum=999_999_999_999, multipleOf=0.000001
+        EXCHANGE_RATE_MEANING,
+        exclusiveMinimum=0,
+        maximum=999_999_999_999,
+        multipleOf=0.000001,
     ),
     "items": nullable(ITEMS_INPUT),
     "external_reference": nullable(text(255, description="your order id; ?external_reference=")),
