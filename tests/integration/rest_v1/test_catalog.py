@@ -6,13 +6,16 @@ import uuid
 
 import httpx
 
+from invoicegraph.db.models import Account
 from invoicegraph.pdf.formatting import DATE_FORMATS, MONEY_FORMATS
 from invoicegraph.pdf.labels import LANGUAGES
 
 from .conftest import CONTACT, Seed, errors_of
 
 
-async def test_info_lists_the_options_and_the_owner(client: httpx.AsyncClient) -> None:
+async def test_info_lists_the_options_and_the_owner(
+    client: httpx.AsyncClient, account: Account
+) -> None:
     response = await client.get("info")
 
     assert response.status_code == 200
@@ -36,7 +39,7 @@ async def test_info_lists_the_options_and_the_owner(client: httpx.AsyncClient) -
     ]
     assert data["app"]["owner"] == {
         "name": "Acme Inc. S.A.",
-        "vat": "B12345674",
+        "vat": account.tax_id,
         "address": "Gran Via 1",
         "population": "Madrid",
         "province_state": "Madrid",
