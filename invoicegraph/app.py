@@ -16,10 +16,12 @@ from starlette.types import ASGIApp
 
 from invoicegraph.collector import report_on_signal, tune_collector
 from invoicegraph.db.engine import Database, create_database
+from invoicegraph.http.logs import quiet_expected_graphql_errors
+from invoicegraph.http.ratelimit import RateLimiter
 from invoicegraph.http.stack import edge_stack
 from invoicegraph.http_errors import install_error_handlers
 from invoicegraph.pdf.pool import configure_pool, shutdown_pool, start_pool
-from invoicegraph.rest.ratelimit import RateLimiter
+from invoicegraph.schema import expected_graphql_error
 from invoicegraph.settings import Settings, get_settings
 
 log = logging.getLogger("invoicegraph")
@@ -52,7 +54,13 @@ def routes(settings: Settings) -> list[BaseRoute]:
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
         allowed_origins=settings.cors_origins,
     )
+    extra: list[BaseRoute] = []
+    if settings.metrics_enabled:
+        from invoicegraph.http.metrics import metrics_endpoint
+
+        extra.append(Route("/metrics", metrics_endpoint, methods=["GET"]))
     return [
+        *extra,
         Route("/health", health, methods=["GET"]),
         Route("/openapi.json", openapi_json, methods=["GET"]),
         Route("/docs", docs_page, methods=["GET"]),
@@ -109,6 +117,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app = InvoiceGraphApp(routes=routes(settings), lifespan=lifespan)
     app.state.settings = settings
     app.state.database = db
-    app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
+    app.state.rate_limiter = RateLimiter(
+        settings.rate_limit_per_minute, settings.rate_limit_storage_url
+    )
     install_error_handlers(app)
+    quiet_expected_graphql_errors(expected_graphql_error)
     return app

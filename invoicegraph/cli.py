@@ -4,7 +4,9 @@ prints exactly what it promises on stdout (a UUID, a key) and everything else on
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
+import tempfile
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, TypeVar
@@ -82,6 +84,9 @@ def migrate() -> None:
     typer.echo("database is up to date", err=True)
 
 
+WORKER_START_SECONDS = 60
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
@@ -94,7 +99,13 @@ def serve(
     async def _noop(_database: Database) -> None:
         return None
 
+    from invoicegraph.http.logs import logging_config
+
     run_with_database(_noop)
+    if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # every worker writes its metrics there, and /metrics in any of them sums them all
+        # (set before the workers start: prometheus-client reads it when first imported)
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="invoicegraph-metrics-")
     typer.echo(f"invoicegraph listening on http://{host}:{port}  (GraphiQL at /graphql)", err=True)
     uvicorn.run(
         "invoicegraph.app:create_app",
@@ -104,6 +115,11 @@ def serve(
         workers=workers,
         proxy_headers=True,
         log_level="info",
+        log_config=logging_config(get_settings().log_format),
+        access_log=False,  # one structured line per request comes from the app itself
+        # a worker imports the PDF stack before it answers the supervisor's first ping: on a
+        # busy machine that takes longer than uvicorn's 5 s, and the worker is restarted forever
+        timeout_worker_healthcheck=WORKER_START_SECONDS,
     )
 
 

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from invoicegraph.domain.errors import ServiceUnavailable
+from invoicegraph.http.request_info import current_request_id
 
 log = logging.getLogger("invoicegraph.http")
 
@@ -63,7 +64,13 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
             status_code=503,
             headers={"Retry-After": "5"},
         )
-    log.exception("unexpected error during %s %s", request.method, request.url.path)
+    # once, with the traceback and the request id (the edge observer does not log it again)
+    log.exception(
+        "unexpected error during %s %s",
+        request.method,
+        request.url.path,
+        extra={"fields": {"request_id": current_request_id()}},
+    )
     return JSONResponse(error_body("internal_error", "internal server error"), status_code=500)
 
 

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Install the Debian packages invoicegraph needs. Idempotent and quick when they are present.
 #   runtime: what the server needs to render PDFs
-#   test:    runtime plus PostgreSQL, Chromium (GraphiQL browser test) and poppler (pdftoppm)
+#   test:    runtime plus PostgreSQL, Redis (the shared rate limit), Chromium (GraphiQL
+#            browser test) and poppler (pdftoppm)
 set -euo pipefail
 
 runtime=(fonts-dejavu-core libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 nodejs)
-test_only=(postgresql chromium poppler-utils openssl)
+test_only=(postgresql redis-server chromium poppler-utils openssl)
 
 wanted=("${runtime[@]}")
 if [[ "${1:-runtime}" == "test" ]]; then

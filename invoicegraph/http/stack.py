@@ -5,9 +5,11 @@ from __future__ import annotations
 from starlette.types import ASGIApp
 
 from invoicegraph.http.cors import with_cors
+from invoicegraph.http.observer import EdgeObserver
 from invoicegraph.settings import Settings
 
 
 def edge_stack(app: ASGIApp, settings: Settings) -> ASGIApp:
-    """Wrap Starlette's own stack (error handlers included): CORS headers reach 500s too."""
-    return with_cors(app, settings)
+    """Wrap Starlette's own stack (error handlers included), so CORS headers and the request
+    id reach the 500s too; the observer is outermost, so it times and logs everything."""
+    return EdgeObserver(with_cors(app, settings), metrics_enabled=settings.metrics_enabled)

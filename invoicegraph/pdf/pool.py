@@ -28,6 +28,7 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from invoicegraph.http.metrics import pdf_render
 from invoicegraph.pdf.document import InvoiceDocument
 
 _lock = threading.Lock()
@@ -124,12 +125,13 @@ async def render_pdf(document: InvoiceDocument, *, variant: str | None = None) -
     (killed, out of memory) the pool is rebuilt and the render tried once more.
     """
     loop = asyncio.get_running_loop()
-    pool = _get_pool()
-    try:
-        return await loop.run_in_executor(pool, _render_in_worker, document, variant)
-    except BrokenProcessPool:
-        _discard_pool(pool)
-    return await loop.run_in_executor(_get_pool(), _render_in_worker, document, variant)
+    with pdf_render():  # queue and render time, for /metrics
+        pool = _get_pool()
+        try:
+            return await loop.run_in_executor(pool, _render_in_worker, document, variant)
+        except BrokenProcessPool:
+            _discard_pool(pool)
+        return await loop.run_in_executor(_get_pool(), _render_in_worker, document, variant)
 
 
 def is_started() -> bool:

@@ -31,9 +31,10 @@ from invoicegraph.domain.errors import (
     ValidationFailed,
 )
 from invoicegraph.domain.validation import parse_id
+from invoicegraph.http.ratelimit import RateLimiter
+from invoicegraph.http.request_info import note_caller
 from invoicegraph.http_errors import DATABASE_DOWN_MESSAGE, is_connection_error
 from invoicegraph.rest.jsonio import JSONBody, MalformedBody, PayloadTooLarge, parse_json, read_body
-from invoicegraph.rest.ratelimit import RateLimiter
 from invoicegraph.services import idempotency, public_ids
 from invoicegraph.services.api_keys import AuthContext, authenticate
 from invoicegraph.services.refs import Ref
@@ -150,7 +151,8 @@ class Dialect:
         try:
             async with database.sessions() as session:
                 auth = await authenticate(session, request.headers.get("authorization"))
-            decision = limiter.check(auth.key.id)
+            note_caller(auth.account.id, auth.key.id)
+            decision = await limiter.check(str(auth.key.id))
             rate_headers = decision.headers()
             if not decision.allowed:
                 too_many = _TooMany("too many requests; retry after Retry-After seconds")

@@ -22,7 +22,7 @@ from invoicegraph.schema.scalars import SCALAR_MAP
 from invoicegraph.schema.validation_cache import CachedValidation
 
 
-def _expected(error: GraphQLError) -> bool:
+def expected_graphql_error(error: GraphQLError) -> bool:
     """Errors we raised on purpose (they carry a code) or that describe the request itself
     (syntax, validation) are shown; anything else is masked — no tracebacks, no SQL."""
     if error.extensions and "code" in error.extensions:
@@ -49,7 +49,7 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         # one tuple of rule classes for every request, so that validation results are cached
         lambda: AddValidationRules(list(REQUEST_RULES)),
-        lambda: MaskErrors(should_mask_error=lambda error: not _expected(error)),
+        lambda: MaskErrors(should_mask_error=lambda error: not expected_graphql_error(error)),
     ]
     if not introspection:
         extensions.append(DisableIntrospection)

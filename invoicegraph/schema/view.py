@@ -4,10 +4,12 @@ bundle, orjson responses, and Idempotency-Key on mutations (as on REST POSTs).""
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import orjson
+from cross_web import AsyncHTTPRequestAdapter
 from cross_web import HTTPException as StrawberryHTTPException
 from graphql import OperationDefinitionNode, OperationType, parse
 from graphql.error import GraphQLError
@@ -16,15 +18,25 @@ from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket, WebSocketDisconnect
 from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.exceptions import WebSocketDisconnected
+from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from invoicegraph.db.engine import Database
 from invoicegraph.db.unit_of_work import UnitOfWork, unit_of_work
 from invoicegraph.domain.errors import DomainError, Unauthenticated
 from invoicegraph.domain.validation import ascii_digits
+from invoicegraph.http.ratelimit import RateLimiter
+from invoicegraph.http.request_info import (
+    current_request_id,
+    note_caller,
+    note_error_codes,
+    note_operation,
+)
 from invoicegraph.resolvers.loaders import Loaders
 from invoicegraph.rest.jsonio import parse_json
+from invoicegraph.schema import admission
 from invoicegraph.schema.context import Context
 from invoicegraph.schema.graphiql import render_graphiql_page
 from invoicegraph.schema.limits import MAX_TOKENS
@@ -33,6 +45,25 @@ from invoicegraph.services import idempotency
 from invoicegraph.services.api_keys import AuthContext, authenticate
 
 FACE = "graphql"
+# the request's AuthContext once admitted (request.state), so it is not looked up again
+ADMITTED_AUTH = "graphql_auth"
+RATE_HEADERS = "graphql_rate_headers"
+_OPERATION_NAME = re.compile(r"\s*(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]{0,99})")
+
+
+class _Refused(StrawberryHTTPException):
+    """An HTTP refusal of the request itself, with the GraphQL code that names why."""
+
+    def __init__(self, status_code: int, reason: str, code: str) -> None:
+        super().__init__(status_code, reason)
+        self.code = code
+
+
+def _operation_name(data: GraphQLRequestData) -> str:
+    if data.operation_name:
+        return str(data.operation_name)[:100]
+    found = _OPERATION_NAME.match(data.query or "")
+    return found.group(1) if found else "anonymous"
 
 
 def _is_mutation(body: bytes) -> bool:
@@ -136,12 +167,73 @@ class InvoiceGraphQL(GraphQL[Context, None]):
         except DomainError as exc:
             return None, exc
 
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        """Strawberry's parsing, then the bound on the variables' size, before any coercion."""
+        parsed = await super().parse_http_body(request)
+        for data in parsed if isinstance(parsed, list) else [parsed]:
+            if data.variables and admission.too_many_variable_values(data.variables):
+                limit = admission.MAX_VARIABLE_VALUES
+                message = f"variables: more than {limit} values in one request"
+                raise _Refused(413, message, "PAYLOAD_TOO_LARGE")
+            note_operation(_operation_name(data))
+        return parsed
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        """Every error names the request it belongs to (``extensions.requestId``)."""
+        answer = await super().process_result(request, result)
+        errors = answer.get("errors")
+        if errors:
+            request_id = current_request_id()
+            codes = []
+            for error in errors:
+                extensions = cast(dict[str, Any], error).setdefault("extensions", {})
+                if request_id is not None:
+                    extensions["requestId"] = request_id
+                codes.append(str(extensions.get("code", "INTERNAL_SERVER_ERROR")))
+            note_error_codes(codes)
+        return answer
+
+    async def _admit(self, request: Request) -> Response | None:
+        """Authentication and the rate limit, from the headers alone: a refusal, or None."""
+        if not admission.is_execution(request):
+            return None
+        limiter: RateLimiter = request.app.state.rate_limiter
+        header = request.headers.get("authorization")
+        if header:
+            auth, error = await self._authenticate(request.app.state.database, header)
+            if auth is None:
+                return admission.unauthenticated(error.message if error else "invalid API key")
+            setattr(request.state, ADMITTED_AUTH, auth)
+            note_caller(auth.account.id, auth.key.id)
+            decision = await limiter.check(str(auth.key.id))
+        elif await admission.anonymous_introspection(request):
+            decision = await admission.anonymous_decision(request, limiter)
+        else:
+            return admission.unauthenticated(admission.MISSING_KEY)
+        if not decision.allowed:
+            return admission.rate_limited(decision)
+        setattr(request.state, RATE_HEADERS, decision.headers())
+        return None
+
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         database: Database = request.app.state.database
         uow = getattr(request.state, "unit_of_work", None)  # a mutation's one transaction
         if isinstance(uow, UnitOfWork):
             database = uow.database
-        auth, error = await self._authenticate(database, request.headers.get("authorization"))
+        admitted: AuthContext | None = getattr(request.state, ADMITTED_AUTH, None)
+        header = request.headers.get("authorization")
+        error: DomainError | None
+        if admitted is not None:
+            auth, error = admitted, None
+        elif isinstance(request, Request) and not header:
+            # an anonymous schema read, or the explorer page: nothing to look up
+            auth, error = None, Unauthenticated(admission.MISSING_KEY)
+        else:
+            auth, error = await self._authenticate(database, header)
         return Context(
             request=request,
             database=database,
@@ -180,7 +272,8 @@ class InvoiceGraphQL(GraphQL[Context, None]):
         try:
             return await super().run(request, context, root_value)
         except StrawberryHTTPException as exc:
-            error = {"message": exc.reason, "extensions": {"code": "BAD_REQUEST"}}
+            code = getattr(exc, "code", "BAD_REQUEST")
+            error = {"message": exc.reason, "extensions": {"code": code}}
             return Response(
                 orjson.dumps({"data": None, "errors": [error]}),
                 status_code=exc.status_code,
@@ -188,6 +281,14 @@ class InvoiceGraphQL(GraphQL[Context, None]):
             )
 
     async def run(self, request: Any, context: Any = None, root_value: Any = None) -> Any:
+        response = await self._run_admitted(request, context, root_value)
+        if isinstance(request, Request) and isinstance(response, Response):
+            rate_headers = getattr(request.state, RATE_HEADERS, None)
+            if rate_headers:
+                response.headers.update(rate_headers)
+        return response
+
+    async def _run_admitted(self, request: Any, context: Any, root_value: Any) -> Any:
         context = UNSET if context is None else context
         root_value = UNSET if root_value is None else root_value
         if isinstance(request, Request) and request.method == "POST":
@@ -204,6 +305,10 @@ class InvoiceGraphQL(GraphQL[Context, None]):
                     status_code=413,
                     media_type="application/json",
                 )
+        if isinstance(request, Request):
+            refusal = await self._admit(request)  # before Strawberry reads the variables
+            if refusal is not None:
+                return refusal
         if not isinstance(request, Request) or request.method != "POST":
             return await self._run(request, context, root_value)
         if not _is_mutation(await request.body()):
@@ -221,7 +326,9 @@ class InvoiceGraphQL(GraphQL[Context, None]):
         key = request.headers.get("idempotency-key")
         auth = None
         if key is not None:
-            auth, _ = await self._authenticate(database, request.headers.get("authorization"))
+            auth = getattr(request.state, ADMITTED_AUTH, None)
+            if auth is None:
+                auth, _ = await self._authenticate(database, request.headers.get("authorization"))
             if auth is None or auth.access not in ("write", "admin"):
                 key = None  # refused below by the resolvers: nothing to claim or replay
         async with unit_of_work(database) as uow:

@@ -47,7 +47,7 @@ def gql(http: httpx.AsyncClient, write_key: str) -> GQL:
         response = await http.post(
             "/graphql", json={"query": query, "variables": variables or {}}, headers=sent
         )
-        assert response.status_code in (200, 409, 422), response.text
+        assert response.status_code in (200, 401, 409, 422), response.text
         body: dict[str, Any] = response.json()
         if not expect_errors:
             assert "errors" not in body, body["errors"]
