@@ -1,4 +1,5 @@
-"""One rate limiter for every face: a sliding window per API key, counted by ``limits``.
+"""One rate limiter for every face: a moving window per API key (exact: no burst at a
+window's edge), counted by ``limits``.
 
 In memory by default (per worker process: with N workers a key gets up to N times the
 limit), or in Redis when ``RATE_LIMIT_STORAGE_URL=redis://…``, where every worker and every
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 
 from limits import RateLimitItemPerMinute
 from limits.aio.storage import MemoryStorage, Storage
-from limits.aio.strategies import SlidingWindowCounterRateLimiter
+from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 
 log = logging.getLogger("invoicegraph.ratelimit")
@@ -66,7 +67,7 @@ class RateLimiter:
         self.per_minute = per_minute
         self._item = RateLimitItemPerMinute(max(per_minute, 1))
         self._storage = open_storage(storage_url)
-        self._strategy = SlidingWindowCounterRateLimiter(self._storage)
+        self._strategy = MovingWindowRateLimiter(self._storage)
         self._outage_logged = -math.inf
 
     async def check(self, key: str) -> RateDecision:

@@ -28,7 +28,9 @@ async def test_health_is_503_when_the_database_is_down() -> None:
         response = await client.get("/health")
     await down.dispose()
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "database": "unreachable"}
+    body = response.json()
+    assert body.pop("request_id") == response.headers["x-request-id"]
+    assert body == {"status": "unavailable", "database": "unreachable"}
     assert "Traceback" not in response.text
 
 
