@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import time
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import orjson
 from starlette.routing import Mount
@@ -89,9 +90,12 @@ def _is_json(headers: list[tuple[bytes, bytes]]) -> bool:
 
 
 class EdgeObserver:
-    def __init__(self, app: ASGIApp, *, metrics_enabled: bool = True) -> None:
+    def __init__(
+        self, app: ASGIApp, *, metrics_enabled: bool = True, public_base_url: str = ""
+    ) -> None:
         self.app = app
         self.metrics_enabled = metrics_enabled
+        self.public_base_url = public_base_url
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
@@ -167,6 +171,8 @@ class _Exchange:
             ]
             if self.status >= 500:
                 headers.append((b"connection", b"close"))
+            if 300 <= self.status < 400:
+                headers = [self._location(k, v) for k, v in headers]
             message = {**message, "headers": headers}
             if self.status >= 400 and _is_json(headers):
                 self.held = message
@@ -178,6 +184,17 @@ class _Exchange:
             await self._send_rewritten_error()
             return
         await self.send(message)
+
+    def _location(self, name: bytes, value: bytes) -> tuple[bytes, bytes]:
+        """A redirect (Starlette's trailing-slash one builds it from ``Host``) points at
+        ``PUBLIC_BASE_URL``, else at a path on this server: the Host header is never echoed."""
+        if name.lower() != b"location":
+            return name, value
+        parts = urlsplit(value.decode("latin-1"))
+        if not parts.netloc:
+            return name, value
+        relative = urlunsplit(("", "", parts.path, parts.query, parts.fragment))
+        return name, (self.observer.public_base_url + relative).encode("latin-1")
 
     async def _send_rewritten_error(self) -> None:
         assert self.held is not None

@@ -14,5 +14,9 @@ def edge_stack(app: ASGIApp, settings: Settings) -> ASGIApp:
     """Wrap Starlette's own stack (error handlers included), so CORS headers and the request
     id reach the 500s too. Compression is outermost, so the observer (which writes the request
     id into error bodies) sees them as they were written."""
-    observed = EdgeObserver(with_cors(app, settings), metrics_enabled=settings.metrics_enabled)
+    observed = EdgeObserver(
+        with_cors(app, settings),
+        metrics_enabled=settings.metrics_enabled,
+        public_base_url=settings.public_base_url,
+    )
     return Compression(observed, minimum_size=settings.compress_min_bytes)

@@ -76,6 +76,7 @@ ERROR = obj(
             {
                 "code": text(description="stable machine-readable code"),
                 "message": text(),
+                "request_id": text(description="the request's X-Request-Id"),
                 "fields": {
                     "type": "array",
                     "description": "every offending field (422), or what a 409 refused",

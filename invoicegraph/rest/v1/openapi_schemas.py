@@ -53,6 +53,14 @@ def closed(properties: dict[str, Schema]) -> Schema:
 
 
 STRING: Schema = {"type": "string"}
+# every error answer names its request (the edge writes it; X-Request-Id has the same)
+REQUEST_ID: Schema = {"type": "string", "description": "the request's X-Request-Id"}
+
+
+def _with_request_id(schema: Schema) -> Schema:
+    return {**schema, "properties": {**schema["properties"], "request_id": REQUEST_ID}}
+
+
 INTEGER: Schema = {"type": "integer"}
 NUMBER: Schema = {"type": "number"}
 BOOLEAN: Schema = {"type": "boolean"}
@@ -205,7 +213,8 @@ def _invoice_input(creating: bool) -> Schema:
 
 
 def _page(item: str) -> Schema:
-    link = {"type": "string", "format": "uri"}
+    # absolute under PUBLIC_BASE_URL, else relative to the server (never the Host header)
+    link = {"type": "string", "format": "uri-reference"}
     return closed(
         {
             "data": {"type": "array", "items": ref(item)},
@@ -371,17 +380,24 @@ def schemas() -> dict[str, Schema]:
             }
         ),
         "V1Error": obj(
-            {"message": STRING, "code": STRING, "fields": {"type": "array", "items": STRING}},
+            {
+                "message": STRING,
+                "code": STRING,
+                "fields": {"type": "array", "items": STRING},
+                "request_id": REQUEST_ID,
+            },
             ["message", "code"],
         ),
-        "V1ValidationError": closed(
-            {
-                "message": {"type": "string", "const": "The given data was invalid."},
-                "errors": {
-                    "type": "object",
-                    "additionalProperties": {"type": "array", "items": STRING},
-                },
-            }
+        "V1ValidationError": _with_request_id(
+            closed(
+                {
+                    "message": {"type": "string", "const": "The given data was invalid."},
+                    "errors": {
+                        "type": "object",
+                        "additionalProperties": {"type": "array", "items": STRING},
+                    },
+                }
+            )
         ),
     }
     catalogue = _catalogue()

@@ -1,14 +1,16 @@
 """Laravel-style pages: ``page``/``per_page`` in, ``data`` + ``links`` + ``meta`` out.
 
-``links`` are absolute URLs that keep the request's other query parameters, so following
-``next`` keeps the filters and the order; ``meta`` is Laravel's (``from``/``to`` are null on
-an empty page).
+``links`` (under ``PUBLIC_BASE_URL``, else relative to the server, never from the ``Host``
+header) keep the request's other query parameters, so following ``next`` keeps the filters
+and the order; ``meta`` is Laravel's (``from``/``to`` are null on an empty page).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+from starlette.datastructures import URL
 
 from invoicegraph.domain.errors import FieldError
 from invoicegraph.rest.endpoint import Call
@@ -59,8 +61,11 @@ def _bounded(fields: Fields, name: str, high: int, default: int) -> int:
 def envelope(call: Call, data: list[Any], page: Page[Any], params: PageParams) -> dict[str, Any]:
     total = page.total or 0
     last_page = max(1, -(-total // params.per_page))
-    url = call.request.url
-    path = str(url.replace(query=""))
+    # never from the Host header: PUBLIC_BASE_URL when set, else links relative to the server
+    base: str = call.request.app.state.settings.public_base_url
+    path = base + call.request.url.path
+    query = call.request.url.query
+    url = URL(path + ("?" + query if query else ""))
 
     def link(number: int) -> str:
         return str(url.include_query_params(page=number))

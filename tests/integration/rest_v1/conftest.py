@@ -49,7 +49,7 @@ async def account(database: Database) -> Account:
 
 
 def api(database: Database, key: str) -> httpx.AsyncClient:
-    app = create_app(Settings(), database=database)
+    app = create_app(Settings(public_base_url=BASE_URL.removesuffix("/v1/")), database=database)
     return httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app),
         base_url=BASE_URL,
