@@ -23,8 +23,9 @@ system:            ## Debian packages the server needs (fonts, HarfBuzz subsetti
 system-test:       ## plus what the tests need (PostgreSQL, Chromium, poppler)
 	scripts/setup-system.sh test
 
-assets: install    ## GraphiQL, built from the npm registry (never a CDN)
+assets: install    ## GraphiQL and Redoc (/docs), from the npm registry (never a CDN)
 	scripts/build_graphiql.sh
+	scripts/build_docs.sh
 
 run: install system assets   ## demo data on the embedded SQLite, then serve
 	@echo "Demo write key (send it as 'Authorization: Bearer <key>'):"

@@ -44,7 +44,7 @@ async def health(request: Request) -> Response:
 
 def routes(settings: Settings) -> list[BaseRoute]:
     from invoicegraph.rest import api, v1
-    from invoicegraph.rest.openapi import docs_page, openapi_json
+    from invoicegraph.rest import openapi
     from invoicegraph.schema import build_schema
     from invoicegraph.schema.graphiql import GRAPHIQL_STATIC_PREFIX, graphiql_static_app
     from invoicegraph.schema.view import InvoiceGraphQL
@@ -62,8 +62,7 @@ def routes(settings: Settings) -> list[BaseRoute]:
     return [
         *extra,
         Route("/health", health, methods=["GET"]),
-        Route("/openapi.json", openapi_json, methods=["GET"]),
-        Route("/docs", docs_page, methods=["GET"]),
+        *openapi.routes(),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         Mount(GRAPHIQL_STATIC_PREFIX, app=graphiql_static_app(), name="graphiql"),

@@ -1,7 +1,8 @@
 """What every REST route shares: authentication, access level, rate limit, bounded JSON body,
 idempotency, and the mapping of domain errors to each dialect's status codes and shapes.
 
-A route is a plain ``async def handler(call: Call) -> Response``; ``Dialect.route`` wraps it.
+A route is a plain ``async def handler(call: Call) -> Response``; the route table
+(``operation.py``) wraps it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from invoicegraph.db.engine import Database
 from invoicegraph.db.unit_of_work import unit_of_work
@@ -34,13 +34,27 @@ from invoicegraph.domain.validation import parse_id
 from invoicegraph.http.ratelimit import RateLimiter
 from invoicegraph.http.request_info import note_caller
 from invoicegraph.http_errors import DATABASE_DOWN_MESSAGE, is_connection_error
-from invoicegraph.rest.jsonio import JSONBody, MalformedBody, PayloadTooLarge, parse_json, read_body
+from invoicegraph.rest.jsonio import (
+    JSONBody,
+    MalformedBody,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    parse_json,
+    read_body,
+)
 from invoicegraph.services import idempotency, public_ids
 from invoicegraph.services.api_keys import AuthContext, authenticate
 from invoicegraph.services.refs import Ref
 from invoicegraph.settings import Settings
 
 log = logging.getLogger("invoicegraph.rest")
+
+
+class PreconditionFailed(DomainError):
+    """``If-Match`` names another version than the current one (412)."""
+
+    code = "precondition_failed"
+
 
 STATUS = {
     Unauthenticated: 401,
@@ -49,7 +63,9 @@ STATUS = {
     NotFound: 404,
     Conflict: 409,
     PayloadTooLarge: 413,
+    UnsupportedMediaType: 415,
     ValidationFailed: 422,
+    PreconditionFailed: 412,
     MalformedBody: 400,
     ServiceUnavailable: 503,
 }
@@ -71,6 +87,7 @@ class Call:
     database: Database
     body: Any
     dialect: Dialect
+    params: Any = None  # the query string, parsed by the operation's model
 
     @property
     def account(self):  # type: ignore[no-untyped-def]
@@ -101,6 +118,10 @@ class Dialect:
 
     name = "rest"
     id_kind = "uuid"
+    operations: list[Any]  # the route table (rest/operation.py), for OpenAPI and tests
+
+    def query(self, request: Request) -> dict[str, str]:
+        return dict(request.query_params)
 
     def parse_ref(self, raw: str, name: str) -> Ref:
         if self.id_kind == "int":
@@ -130,19 +151,6 @@ class Dialect:
     def error(self, exc: DomainError, headers: dict[str, str] | None = None) -> Response:
         return JSONBody(self.error_body(exc), status_code=status_of(exc), headers=headers)
 
-    def route(
-        self, path: str, handler: Handler, methods: list[str], *, write: bool = False
-    ) -> Route:
-        async def endpoint(request: Request) -> Response:
-            return await self.run(request, handler, write=write)
-
-        endpoint.__name__ = f"{self.name}_{handler.__name__}"
-        endpoint.__doc__ = handler.__doc__
-        route = Route(path, endpoint, methods=methods)
-        route.handler = handler  # type: ignore[attr-defined]  # for the route table (OpenAPI, tests)
-        route.write = write  # type: ignore[attr-defined]
-        return route
-
     async def run(self, request: Request, handler: Handler, *, write: bool) -> Response:
         database: Database = request.app.state.database
         settings: Settings = request.app.state.settings
@@ -163,7 +171,7 @@ class Dialect:
             raw = b""
             if request.method in ("POST", "PATCH", "PUT"):
                 raw = await read_body(request, settings.max_body_bytes)
-                body = parse_json(raw)
+                body = parse_json(raw, request.headers.get("content-type"))
             call = Call(request, auth, database, body, self)
             # the answer names the rows the handler's transactions loaded without re-reading
             # them (``services.public_ids``)

@@ -13,10 +13,11 @@ from decimal import Decimal
 from typing import Any
 
 import orjson
+from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import Response
 
-from invoicegraph.domain.errors import DomainError, ValidationFailed
+from invoicegraph.domain.errors import DomainError
 from invoicegraph.domain.validation import ascii_digits
 
 
@@ -28,6 +29,10 @@ class MalformedBody(DomainError):
     code = "malformed_json"
 
 
+class UnsupportedMediaType(DomainError):
+    code = "unsupported_media_type"
+
+
 def _default(value: Any) -> Any:
     if isinstance(value, Decimal):
         text = format(value.normalize(), "f") if value != 0 else "0"
@@ -36,6 +41,8 @@ def _default(value: Any) -> Any:
         return str(value)
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, BaseModel):
+        return value.model_dump(by_alias=True)
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
@@ -67,10 +74,16 @@ async def read_body(request: Request, max_bytes: int) -> bytes:
 MAX_DEPTH = 32
 
 
-def parse_json(raw: bytes) -> Any:
-    """Parse a JSON body with decimals kept exact; refuse what is not JSON or nests absurdly."""
+def parse_json(raw: bytes, media_type: str | None = "application/json") -> Any:
+    """Parse a JSON body with decimals kept exact; refuse a body sent as another media type
+    (415), and what is not JSON or nests absurdly (400). An empty body is no body."""
     if not raw.strip():
         return None
+    media = (media_type or "").split(";")[0].strip().lower()
+    if media != "application/json" and not (
+        media.startswith("application/") and media.endswith("+json")
+    ):
+        raise UnsupportedMediaType("send the body as Content-Type: application/json")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -98,11 +111,3 @@ def _depth(value: Any, level: int = 1) -> int:
     if isinstance(value, list):
         return max((_depth(v, level + 1) for v in value), default=level)
     return level
-
-
-def require_object(value: Any, field: str = "body") -> dict[str, Any]:
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise ValidationFailed.single(field, "must be a JSON object", "invalid_type")
-    return value

@@ -1,129 +1,311 @@
-"""The OpenAPI 3.1 document of both REST dialects (each dialect describes its own routes),
-served at ``/openapi.json``, and a readable reference page at ``/docs`` rendered by us from
-that document — no JavaScript, nothing fetched from anywhere else."""
+"""The OpenAPI 3.1 document of both REST dialects, generated from their route tables and the
+models each operation declares (nothing here describes a field by hand), served at
+``/openapi.json``; ``/docs`` renders it with Redoc, bundled from the npm registry and served by
+us (``scripts/build_docs.sh``), nothing fetched from anywhere else."""
 
 from __future__ import annotations
 
-import html
-import json
+import inspect
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from invoicegraph import __version__
+from invoicegraph.rest.endpoint import Dialect
+from invoicegraph.rest.operation import Operation
+from invoicegraph.services.idempotency import MAX_KEY_LENGTH
+
+REF = "#/components/schemas/{model}"
+DOCS_STATIC = Path(__file__).resolve().parents[1] / "static" / "docs"
+HEADERS: dict[str, dict[str, Any]] = {
+    "X-RateLimit-Limit": {"description": "Requests per minute for this key", "type": "integer"},
+    "X-RateLimit-Remaining": {"description": "Requests left in the bucket", "type": "integer"},
+    "X-RateLimit-Reset": {"description": "Seconds until the bucket is full", "type": "integer"},
+    "Retry-After": {"description": "Seconds to wait before retrying", "type": "integer"},
+    "Idempotent-Replayed": {
+        "description": "true: this is the stored answer of an earlier request with the same "
+        "Idempotency-Key and body; nothing was done again",
+        "type": "string",
+        "enum": ["true"],
+    },
+    "ETag": {"description": "The representation's version, for If-Match", "type": "string"},
+}
+RATE = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
+ERRORS = {
+    400: "The body is not JSON (or not UTF-8, or nests too deeply)",
+    401: "Missing, invalid or revoked API key",
+    402: "Plan limit reached; consider upgrading to professional",
+    403: "The key is read-only",
+    404: "No such id in this account (another account's ids are not found either)",
+    409: "The object's state does not allow it, or the Idempotency-Key is in flight",
+    412: "If-Match names an ETag that is no longer the current one",
+    413: "The body exceeds the size limit",
+    415: "The body is not sent as application/json",
+    422: "Invalid data: every offending field is named",
+    429: "Rate limit reached; retry after Retry-After seconds",
+    503: "The database is unreachable; retry shortly",
+}
+SUCCESS = {200: "OK", 201: "Created", 204: "Done, no content"}
+
+
+@dataclass(frozen=True)
+class Face:
+    dialect: Dialect
+    prefix: str
+    operations: list[Operation]
+    error: type[BaseModel]
+    invalid: type[BaseModel]
+    id_schema: dict[str, Any]
+    description: str
+
+
+def _faces() -> list[Face]:
+    from invoicegraph.rest import api, v1
+    from invoicegraph.rest.api.dialect import DIALECT as API
+    from invoicegraph.rest.api.models import ApiError
+    from invoicegraph.rest.v1.dialect import DIALECT as V1
+    from invoicegraph.rest.v1.models import MAX_ID, V1Error, V1ValidationError
+
+    return [
+        Face(
+            API,
+            "/api",
+            api.OPERATIONS,
+            ApiError,
+            ApiError,
+            {"type": "string", "format": "uuid"},
+            "Facturovia dialect (seed 000): UUID ids, lists as `{data, next_cursor}`.",
+        ),
+        Face(
+            V1,
+            "/v1",
+            v1.OPERATIONS,
+            V1Error,
+            V1ValidationError,
+            {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+            "Orzame dialect (seed 001): integer ids, `{data}` envelopes, Laravel pages and 422s.",
+        ),
+    ]
+
+
+def _untitled(schema: Any) -> Any:
+    """Property titles repeat the property's name; the models' titles stay."""
+    if isinstance(schema, dict):
+        if isinstance(schema.get("properties"), dict):
+            for prop in schema["properties"].values():
+                if isinstance(prop, dict):
+                    prop.pop("title", None)
+        return {key: _untitled(value) for key, value in schema.items()}
+    if isinstance(schema, list):
+        return [_untitled(item) for item in schema]
+    return schema
+
+
+def _ref(model: type[BaseModel]) -> dict[str, str]:
+    return {"$ref": REF.format(model=model.__name__)}
+
+
+def _json(model: type[BaseModel]) -> dict[str, Any]:
+    return {"application/json": {"schema": _ref(model)}}
+
+
+def _headers(*names: str) -> dict[str, Any]:
+    return {name: {"$ref": f"#/components/headers/{name}"} for name in names}
+
+
+def _parameters(face: Face, op: Operation) -> list[dict[str, Any]]:
+    params: list[dict[str, Any]] = []
+    if "{id}" in op.path:
+        params.append(
+            {"name": "id", "in": "path", "required": True, "schema": face.id_schema,
+             "description": "The object's id"}
+        )  # fmt: skip
+    if op.query is not None:
+        schema = _untitled(op.query.model_json_schema(ref_template=REF))
+        required = set(schema.get("required", []))
+        for name, prop in schema["properties"].items():
+            description = prop.pop("description", None) or name.replace("_", " ")
+            params.append(
+                {"name": name, "in": "query", "required": name in required, "schema": prop,
+                 "description": description}
+            )  # fmt: skip
+    if op.body is not None:
+        params.append(
+            {"name": "Idempotency-Key", "in": "header", "required": False,
+             "description": "A retry with the same key and body replays the first answer "
+             "(Idempotent-Replayed: true) and does nothing again; another body is refused",
+             "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH}}
+        )  # fmt: skip
+    if op.method == "PATCH" and op.etag:
+        params.append(
+            {"name": "If-Match", "in": "header", "required": False,
+             "description": "The ETag of the GET this change is based on: 412 when stale",
+             "schema": {"type": "string"}}
+        )  # fmt: skip
+    return params
+
+
+def _links(face: Face, op: Operation) -> dict[str, Any]:
+    if op.links is None:
+        return {}
+    pointer, prefix = op.links
+    return {
+        other.name: {
+            "operationId": f"{face.dialect.name}_{other.name}",
+            "parameters": {"id": f"$response.body#{pointer}"},
+        }
+        for other in face.operations
+        if other.path.startswith(prefix)
+    }
+
+
+def _responses(face: Face, op: Operation) -> dict[str, Any]:
+    headers = [*RATE]
+    if op.body is not None:
+        headers.append("Idempotent-Replayed")
+    if op.etag:
+        headers.append("ETag")
+    ok: dict[str, Any] = {"description": SUCCESS[op.status], "headers": _headers(*headers)}
+    if isinstance(op.answer, tuple):
+        ok["content"] = {m: {"schema": {"type": "string", "format": "binary"}} for m in op.answer}
+    elif op.answer is not None:
+        ok["content"] = _json(op.answer)
+    if links := _links(face, op):
+        ok["links"] = links
+    codes = {401, 429, 503, *op.errors}
+    if op.write:
+        codes.add(403)
+    if op.body is not None:
+        codes |= {400, 409, 413, 415, 422}
+    if op.query is not None:
+        codes.add(422)
+    if "{id}" in op.path:
+        codes.add(404)
+    if op.method == "PATCH" and op.etag:
+        codes.add(412)
+    responses: dict[str, Any] = {str(op.status): ok}
+    if op.also is not None:
+        responses[str(op.also)] = {**ok, "description": SUCCESS[op.also]}
+        responses[str(op.also)].pop("links", None)
+    for code in sorted(codes):
+        extra = ("Retry-After",) if code in (429, 503) else ()
+        responses[str(code)] = {
+            "description": ERRORS[code],
+            "headers": _headers(*RATE, *extra) if code != 401 else _headers(*extra),
+            "content": _json(face.invalid if code == 422 else face.error),
+        }
+    return responses
+
+
+def _operation(face: Face, op: Operation) -> dict[str, Any]:
+    doc = inspect.cleandoc(op.handler.__doc__ or op.name.replace("_", " "))
+    summary = doc.split("\n\n")[0].replace("\n", " ").split(". ")[0].rstrip(".")
+    operation: dict[str, Any] = {
+        "operationId": f"{face.dialect.name}_{op.name}",
+        "summary": summary[:120],
+        "description": doc,
+        "tags": [face.dialect.name],
+    }
+    if params := _parameters(face, op):
+        operation["parameters"] = params
+    if op.body is not None:
+        operation["requestBody"] = {
+            "required": op.body_required,
+            "description": (op.body.__doc__ and inspect.cleandoc(op.body.__doc__))
+            or op.body.__name__,
+            "content": _json(op.body),
+        }
+    operation["responses"] = _responses(face, op)
+    return operation
 
 
 @lru_cache(maxsize=1)
 def openapi_document() -> dict[str, Any]:
-    from invoicegraph.rest.api import openapi as api_doc
-    from invoicegraph.rest.v1 import openapi as v1_doc
-
-    components: dict[str, dict[str, Any]] = {}
-    for part in (api_doc.openapi_components(), v1_doc.openapi_components()):
-        for section, entries in part.items():
-            merged = components.setdefault(section, {})
-            for name, entry in entries.items():
-                if name in merged and merged[name] != entry:
-                    raise ValueError(f"OpenAPI component {section}/{name} defined twice")
-                merged[name] = entry
+    faces = _faces()
+    paths: dict[str, dict[str, Any]] = {}
+    models: dict[tuple[type[BaseModel], str], None] = {}
+    for face in faces:
+        models[(face.error, "serialization")] = models[(face.invalid, "serialization")] = None
+        for op in face.operations:
+            item = paths.setdefault(face.prefix + op.path, {})
+            item[op.method.lower()] = _operation(face, op)
+            if op.body is not None:
+                models[(op.body, "validation")] = None
+            if isinstance(op.answer, type):
+                models[(op.answer, "serialization")] = None
+    _, schemas = models_json_schema(list(models), ref_template=REF)  # type: ignore[arg-type]
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "invoicegraph REST API",
             "version": __version__,
             "description": (
-                "Two REST dialects over the same invoicing services: `/api` (Facturovia: UUID "
-                "ids, lists as `{data: [...]}`) and `/v1` (Orzame: integer ids, Laravel-style "
-                "pagination). Send `Authorization: Bearer fv_live_…` (or `fv_test_…` for the "
-                "sandbox). Every POST and PATCH accepts an `Idempotency-Key` header. Money is "
-                "an exact decimal. GraphQL lives at `/graphql`."
+                "Two REST dialects over the same invoicing services: `/api` (Facturovia) and "
+                "`/v1` (Orzame). Send `Authorization: Bearer fv_live_…` (or `fv_test_…` for "
+                "the sandbox). Every POST and PATCH accepts an `Idempotency-Key` header and "
+                "takes `application/json` (415 otherwise); unknown fields are refused (422). "
+                "Money is an exact decimal written as a JSON number. GraphQL lives at "
+                "`/graphql`."
             ),
+            "contact": {"name": "invoicegraph maintainers"},
         },
-        "servers": [{"url": "/"}],
+        "servers": [{"url": "/", "description": "this server"}],
         "security": [{"bearerAuth": []}],
-        "tags": [
-            {"name": "api", "description": "Facturovia dialect (/api)"},
-            {"name": "v1", "description": "Orzame dialect (/v1)"},
-        ],
-        "paths": {**api_doc.openapi_paths(), **v1_doc.openapi_paths()},
-        "components": components,
+        "tags": [{"name": face.dialect.name, "description": face.description} for face in faces],
+        "paths": paths,
+        "components": {
+            "schemas": _untitled(schemas.get("$defs", {})),
+            "headers": {
+                name: {"description": h["description"], "schema": _header_schema(h)}
+                for name, h in HEADERS.items()
+            },
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "An API key: fv_live_… or fv_test_… (the account's sandbox)",
+                }
+            },
+        },
     }
+
+
+def _header_schema(header: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in header.items() if key != "description"}
 
 
 async def openapi_json(request: Request) -> Response:
     return JSONResponse(openapi_document())
 
 
-_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+DOCS_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>invoicegraph REST API</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<style>
-body{{font:15px/1.5 system-ui,sans-serif;max-width:980px;margin:2rem auto;
-  padding:0 1rem;color:#1d2433}}
-h1{{margin-bottom:.2rem}} h2{{margin-top:2.5rem;border-bottom:1px solid #dde}}
-.op{{border:1px solid #dde;border-radius:6px;margin:1rem 0;padding:.6rem 1rem}}
-.m{{display:inline-block;min-width:4.2rem;font-weight:700;font-family:monospace}}
-.GET{{color:#0a7}} .POST{{color:#07c}} .PATCH{{color:#b70}} .DELETE{{color:#c22}}
-code,pre{{font-family:ui-monospace,monospace;font-size:13px}}
-pre{{background:#f6f7f9;padding:.6rem;overflow:auto}}
-details summary{{cursor:pointer;color:#456}} table{{border-collapse:collapse}}
-td,th{{padding:2px 10px 2px 0;text-align:left}}
-</style></head><body>
-<h1>{title}</h1><p>{description}</p>
-<p>Machine-readable: <a href="/openapi.json">/openapi.json</a> ·
-GraphQL: <a href="/graphql">/graphql</a></p>
-{body}
+<style>body{margin:0}</style></head><body>
+<redoc spec-url="/openapi.json" hide-download-button="false"></redoc>
+<script src="/docs/static/redoc.standalone.js"></script>
 </body></html>"""
 
 
-def _operation_html(path: str, method: str, operation: dict[str, Any]) -> str:
-    parts = [
-        f'<div class="op"><span class="m {method.upper()}">{method.upper()}</span> '
-        f"<code>{html.escape(path)}</code> — {html.escape(operation.get('summary', ''))}"
-    ]
-    if operation.get("description"):
-        parts.append(f"<p>{html.escape(operation['description'])}</p>")
-    params = operation.get("parameters", [])
-    if params:
-        rows = "".join(
-            f"<tr><td><code>{html.escape(p.get('name', p.get('$ref', '')))}</code></td>"
-            f"<td>{html.escape(p.get('in', ''))}</td>"
-            f"<td>{html.escape(p.get('description', ''))}</td></tr>"
-            for p in params
-        )
-        parts.append(f"<table><tr><th>parameter</th><th>in</th><th></th></tr>{rows}</table>")
-    body = operation.get("requestBody")
-    if body:
-        schema = json.dumps(body.get("content", {}).get("application/json", {}).get("schema", {}))
-        parts.append(
-            f"<details><summary>request body</summary><pre>{html.escape(schema)}</pre></details>"
-        )
-    statuses = ", ".join(html.escape(str(code)) for code in operation.get("responses", {}))
-    parts.append(f"<p>Answers: {statuses}</p></div>")
-    return "".join(parts)
-
-
 async def docs_page(request: Request) -> Response:
-    document = openapi_document()
-    sections: dict[str, list[str]] = {"api": [], "v1": []}
-    for path, item in document["paths"].items():
-        for method, operation in item.items():
-            if method in ("get", "post", "patch", "put", "delete"):
-                tag = "v1" if path.startswith("/v1") else "api"
-                sections[tag].append(_operation_html(path, method, operation))
-    body = (
-        "<h2>/api — Facturovia dialect</h2>"
-        + "".join(sections["api"])
-        + "<h2>/v1 — Orzame dialect</h2>"
-        + "".join(sections["v1"])
-    )
-    info = document["info"]
-    return HTMLResponse(
-        _PAGE.format(
-            title=html.escape(info["title"]),
-            description=html.escape(info["description"]),
-            body=body,
-        )
-    )
+    """The reference page: Redoc renders /openapi.json (every field, every answer)."""
+    if not (DOCS_STATIC / "redoc.standalone.js").exists():
+        return PlainTextResponse("the docs bundle is not built: run scripts/build_docs.sh", 503)
+    return HTMLResponse(DOCS_PAGE)
+
+
+def routes() -> list[BaseRoute]:
+    """``/openapi.json``, ``/docs`` and the Redoc bundle it loads."""
+    return [
+        Route("/openapi.json", openapi_json, methods=["GET"]),
+        Route("/docs", docs_page, methods=["GET"]),
+        Mount("/docs/static", app=StaticFiles(directory=DOCS_STATIC, check_dir=False)),
+    ]

@@ -41,6 +41,7 @@ class LineData:
     discount: Decimal | None = None
     taxes: list[Ref] | None = None
     vat_rate: Decimal | None = None
+    withholding_rate: Decimal | None = None  # IRPF withheld, positive (15 for -15 %)
     reference: str | None = None
     sku: str | None = None
 
@@ -181,6 +182,7 @@ async def price_lines(
     wanted = sorted({i for ids in tax_ids for i in ids} - rates.keys() - known.asked)
     rates.update(await current_rates(session, account, wanted))
     vat_rates = known.vat  # every IVA rate, in one query, when a line needs one
+    withholding: dict[Decimal, TaxWithRate] | None = None
     priced: list[PricedLine] = []
     for index, line in enumerate(lines):
         path = f"{prefix}.{index}"
@@ -247,6 +249,24 @@ async def price_lines(
                     )
                 else:
                     applied.append(AppliedTax.of(vat))
+        if line.withholding_rate is not None:
+            withheld = check_decimal(
+                line.withholding_rate, f"{path}.withholding_rate", errors, places=4, low=0, high=100
+            )
+            if len(errors) == before:
+                if withholding is None:
+                    withholding = await vat_by_rates(session, account, "withholding")
+                irpf = withholding.get(-withheld)  # withheld 15 % is the catalogue's -15 %
+                if irpf is None:
+                    errors.append(
+                        FieldError(
+                            f"{path}.withholding_rate",
+                            f"no IRPF tax of {withheld.normalize():f}% in the catalogue",
+                            "not_found",
+                        )
+                    )
+                else:
+                    applied.append(AppliedTax.of(irpf))
         _check_tax_mix(applied, f"{path}.taxes", errors)
         sku = check_text(line.sku, f"{path}.sku", 64, errors) or (product.sku if product else None)
         reference = check_text(line.reference, f"{path}.reference", 255, errors) or None

@@ -244,10 +244,13 @@ async def vat_by_rate(session: AsyncSession, account: Account, rate: Decimal) ->
     return (await vat_by_rates(session, account)).get(rate)
 
 
-async def vat_by_rates(session: AsyncSession, account: Account) -> dict[Decimal, TaxWithRate]:
-    """The active IVA tax of every rate (the default one where two share a rate), in one
-    query: the /api dialect sends a bare ``vat_rate`` per item, and the items of a document
-    ask for all their rates at once."""
+async def vat_by_rates(
+    session: AsyncSession, account: Account, kind: str = "vat"
+) -> dict[Decimal, TaxWithRate]:
+    """The active tax of this kind (IVA by default) of every rate (the default one where two
+    share a rate), in one query: the /api dialect sends a bare ``vat_rate`` (and
+    ``withholding_rate``) per item, and the items of a document ask for all their rates at
+    once."""
     found: dict[Decimal, TaxWithRate] = {}
     rows = await session.execute(
         select(Tax, TaxVersion)
@@ -255,7 +258,7 @@ async def vat_by_rates(session: AsyncSession, account: Account) -> dict[Decimal,
             TaxVersion,
             (TaxVersion.account_id == Tax.account_id) & (TaxVersion.id == Tax.current_version_id),
         )
-        .where(Tax.account_id == account.id, Tax.kind == "vat", Tax.active.is_(True))
+        .where(Tax.account_id == account.id, Tax.kind == kind, Tax.active.is_(True))
         .order_by(Tax.is_default.desc(), Tax.id)
     )
     for tax, version in rows:

@@ -1,13 +1,54 @@
 """The Facturovia dialect, served under ``/api`` (seed ``000_…``): UUID ids, lists as
 ``{"data": [...], "next_cursor": …}``, a created invoice answered as itself and a
-rectificative one as ``{"invoice": …}``. ``openapi.py`` documents every route."""
+rectificative one as ``{"invoice": …}``. The route table below is the whole dialect."""
 
 from __future__ import annotations
 
 from starlette.routing import Route
 
 from invoicegraph.rest.api import clients, invoices, quotes
+from invoicegraph.rest.api import models as m
+from invoicegraph.rest.api.dialect import DIALECT
+from invoicegraph.rest.operation import Operation
+from invoicegraph.rest.operation import routes as table_routes
+
+PDF = ("application/pdf",)
+E_INVOICES = ("application/xml", "application/pdf")
+INVOICE = ("/id", "/invoices/{id}")
+
+OPERATIONS = [
+    Operation("GET", "/invoices", invoices.list_invoices_route, m.ApiInvoiceList,
+              query=m.ApiInvoiceQuery),
+    Operation("POST", "/invoices", invoices.create_invoice_route, m.ApiInvoice, 201,
+              body=m.ApiInvoiceInput, write=True, links=INVOICE),
+    Operation("GET", "/invoices/{id}", invoices.get_invoice_route, m.ApiInvoice, etag=True),
+    Operation("POST", "/invoices/{id}/issue", invoices.issue_invoice_route, m.ApiInvoice,
+              body=m.ApiIssueInput, body_required=False, write=True, errors=(402, 409)),
+    Operation("POST", "/invoices/{id}/correct", invoices.correct_invoice_route,
+              m.ApiRectification, 201, body=m.ApiCorrectInput, body_required=False, write=True,
+              errors=(402, 409), links=("/invoice/id", "/invoices/{id}")),
+    Operation("POST", "/invoices/{id}/rectify", invoices.rectify_invoice_route,
+              m.ApiRectification, 201, body=m.ApiRectifyInput, write=True, errors=(402, 409),
+              links=("/invoice/id", "/invoices/{id}")),
+    Operation("GET", "/invoices/{id}/pdf", invoices.invoice_pdf_route, PDF, errors=(409,)),
+    Operation("GET", "/invoices/{id}/xml", invoices.invoice_xml_route, E_INVOICES,
+              query=m.ApiXmlQuery, errors=(409,)),
+    Operation("POST", "/invoices/{id}/void", invoices.void_invoice_route, m.ApiInvoice,
+              body=m.ApiVoidInput, body_required=False, write=True, errors=(409,)),
+    Operation("GET", "/clients", clients.list_clients_route, m.ApiClientList,
+              query=m.ApiClientQuery),
+    Operation("POST", "/clients", clients.create_client_route, m.ApiClient, 201,
+              body=m.ApiClientInput, write=True, links=("/id", "/clients/{id}")),
+    Operation("POST", "/clients/find-or-create", clients.find_or_create_client_route,
+              m.ApiFindOrCreateResult, 201, also=200, body=m.ApiFindOrCreateInput, write=True,
+              links=("/client/id", "/clients/{id}")),
+    Operation("GET", "/clients/{id}", clients.get_client_route, m.ApiClient, etag=True),
+    Operation("GET", "/quotes", quotes.list_quotes_route, m.ApiQuoteList, query=m.ApiQuoteQuery),
+    Operation("POST", "/quotes", quotes.create_quote_route, m.ApiQuote, 201,
+              body=m.ApiQuoteInput, write=True, links=("/id", "/quotes/{id}")),
+    Operation("GET", "/quotes/{id}", quotes.get_quote_route, m.ApiQuote, etag=True),
+]  # fmt: skip
 
 
 def routes() -> list[Route]:
-    return [*clients.routes(), *invoices.routes(), *quotes.routes()]
+    return table_routes(DIALECT, OPERATIONS)

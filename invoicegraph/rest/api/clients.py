@@ -4,11 +4,9 @@ id (the e-commerce pattern of the seed), and fetch one."""
 from __future__ import annotations
 
 from starlette.responses import Response
-from starlette.routing import Route
 
 from invoicegraph.rest.api import parse
-from invoicegraph.rest.api.dialect import DIALECT
-from invoicegraph.rest.api.reader import query_text
+from invoicegraph.rest.api.models import ApiClientQuery
 from invoicegraph.rest.api.shapes import client_json
 from invoicegraph.rest.endpoint import Call
 from invoicegraph.services.clients import (
@@ -22,11 +20,12 @@ from invoicegraph.services.clients import (
 async def list_clients_route(call: Call) -> Response:
     """List clients, newest first. ``?search=`` (3+ characters) looks in name, tax id and
     email; ``?tax_id=`` matches a tax id exactly."""
-    page = parse.page_request(call.query("limit"), call.query("cursor"))
-    search = query_text(call.query("search"), "search")
-    tax_id = query_text(call.query("tax_id"), "tax_id", 32)
+    query: ApiClientQuery = call.params
+    page = parse.page_request(query.limit, query.cursor)
     async with call.session() as session:
-        found = await list_clients(session, call.auth.account, page, search=search, tax_id=tax_id)
+        found = await list_clients(
+            session, call.auth.account, page, search=query.search, tax_id=query.tax_id
+        )
     return call.json(
         {
             "data": [client_json(client) for client in found.items],
@@ -53,16 +52,8 @@ async def find_or_create_client_route(call: Call) -> Response:
 
 
 async def get_client_route(call: Call) -> Response:
+    """Get a single client."""
     ref = call.path_ref()
     async with call.session() as session:
         client = await get_client(session, call.auth.account, ref)
     return call.json(client_json(client))
-
-
-def routes() -> list[Route]:
-    return [
-        DIALECT.route("/clients", list_clients_route, ["GET"]),
-        DIALECT.route("/clients", create_client_route, ["POST"], write=True),
-        DIALECT.route("/clients/find-or-create", find_or_create_client_route, ["POST"], write=True),
-        DIALECT.route("/clients/{id}", get_client_route, ["GET"]),
-    ]

@@ -4,20 +4,19 @@ rectificative invoices (``correct`` negates every line, ``rectify`` the items na
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from starlette.responses import Response
-from starlette.routing import Route
 
 from invoicegraph.db.models import Invoice
 from invoicegraph.rest.api import parse
-from invoicegraph.rest.api.dialect import DIALECT
 from invoicegraph.rest.api.fieldnames import dialect_names
-from invoicegraph.rest.api.reader import BodyReader, query_text, query_uuid
+from invoicegraph.rest.api.models import ApiInvoice, ApiInvoiceQuery
 from invoicegraph.rest.api.shapes import invoice_json
 from invoicegraph.rest.endpoint import Call
 from invoicegraph.services.invoices import (
     InvoiceFilter,
+    IssueOptions,
     create_draft,
     get_invoice,
     issue_invoice,
@@ -25,7 +24,6 @@ from invoicegraph.services.invoices import (
     rectify_invoice,
 )
 from invoicegraph.services.public_ids import invoice_public_ids
-from invoicegraph.services.unset import is_set
 
 if TYPE_CHECKING:
     from invoicegraph.services.verifactu.state import EInvoicing
@@ -42,7 +40,7 @@ async def _e_invoicing(call: Call, invoices: Sequence[Invoice]) -> dict[int, EIn
         return dict(await e_invoicing_states(session, call.auth.account, ids))
 
 
-async def _shaped(call: Call, invoices: Sequence[Invoice]) -> list[dict[str, Any]]:
+async def _shaped(call: Call, invoices: Sequence[Invoice]) -> list[ApiInvoice]:
     async with call.session() as session:
         ids = await invoice_public_ids(session, call.auth.account, invoices)
     states = await _e_invoicing(call, invoices)
@@ -52,11 +50,10 @@ async def _shaped(call: Call, invoices: Sequence[Invoice]) -> list[dict[str, Any
 async def list_invoices_route(call: Call) -> Response:
     """List invoices with their items, newest first. ``?external_reference=`` matches
     exactly; ``?status=`` and ``?client_id=`` narrow further."""
-    page = parse.page_request(call.query("limit"), call.query("cursor"))
+    query: ApiInvoiceQuery = call.params
+    page = parse.page_request(query.limit, query.cursor)
     flt = InvoiceFilter(
-        external_reference=query_text(call.query("external_reference"), "external_reference"),
-        status=call.query("status"),
-        client=query_uuid(call.query("client_id"), "client_id"),
+        external_reference=query.external_reference, status=query.status, client=query.client_id
     )
     async with call.session() as session:
         found = await list_invoices(session, call.auth.account, page, flt, with_lines=True)
@@ -79,6 +76,7 @@ async def create_invoice_route(call: Call) -> Response:
 
 
 async def get_invoice_route(call: Call) -> Response:
+    """Get a single invoice with line items."""
     ref = call.path_ref()
     async with call.session() as session:
         invoice = await get_invoice(session, call.auth.account, ref)
@@ -90,7 +88,7 @@ async def issue_invoice_route(call: Call) -> Response:
     """Issue the draft in place (same id, status ``issued``, next number of its series).
     The body may be empty; ``serie_id`` and ``invoice_date`` are optional."""
     ref = call.path_ref()
-    options = parse.issue_options(call.body)
+    options = IssueOptions(series=call.body.serie_id, date=call.body.invoice_date)
     with dialect_names():
         async with call.session() as session:
             invoice = await issue_invoice(session, call.auth.account, ref, options)
@@ -98,9 +96,9 @@ async def issue_invoice_route(call: Call) -> Response:
     return call.json(shaped)
 
 
-async def _rectify(call: Call, *, partial: bool) -> Response:
+async def _rectify(call: Call) -> Response:
     ref = call.path_ref()
-    options = parse.rectify_options(call.body, partial=partial)
+    options = parse.rectify_options(call.body)
     with dialect_names():
         async with call.session() as session:
             invoice = await rectify_invoice(session, call.auth.account, ref, options)
@@ -110,13 +108,13 @@ async def _rectify(call: Call, *, partial: bool) -> Response:
 
 async def correct_invoice_route(call: Call) -> Response:
     """A draft rectificative invoice negating everything the original still has."""
-    return await _rectify(call, partial=False)
+    return await _rectify(call)
 
 
 async def rectify_invoice_route(call: Call) -> Response:
     """A draft rectificative invoice negating only the items named (positive quantities,
     matched by reference, else by description, capped by what is left to rectify)."""
-    return await _rectify(call, partial=True)
+    return await _rectify(call)
 
 
 async def invoice_pdf_route(call: Call) -> Response:
@@ -140,7 +138,7 @@ async def invoice_xml_route(call: Call) -> Response:
     from invoicegraph.services.documents import invoice_einvoice
 
     ref = call.path_ref()
-    fmt = call.query("format") or "facturx"
+    fmt = call.params.format
     async with call.session() as session:
         content, media_type = await invoice_einvoice(session, call.auth.account, ref, fmt)
     extension = "pdf" if media_type == "application/pdf" else "xml"
@@ -157,26 +155,7 @@ async def void_invoice_route(call: Call) -> Response:
     from invoicegraph.services.invoices.annulling import annul_invoice
 
     ref = call.path_ref()
-    reader = BodyReader(call.body)
-    reason = reader.text("reason")
-    reader.check()
     async with call.session() as session:
-        invoice = await annul_invoice(
-            session, call.auth.account, ref, reason if is_set(reason) else None
-        )
+        invoice = await annul_invoice(session, call.auth.account, ref, call.body.reason)
     [shaped] = await _shaped(call, [invoice])
     return call.json(shaped)
-
-
-def routes() -> list[Route]:
-    return [
-        DIALECT.route("/invoices", list_invoices_route, ["GET"]),
-        DIALECT.route("/invoices", create_invoice_route, ["POST"], write=True),
-        DIALECT.route("/invoices/{id}", get_invoice_route, ["GET"]),
-        DIALECT.route("/invoices/{id}/issue", issue_invoice_route, ["POST"], write=True),
-        DIALECT.route("/invoices/{id}/correct", correct_invoice_route, ["POST"], write=True),
-        DIALECT.route("/invoices/{id}/rectify", rectify_invoice_route, ["POST"], write=True),
-        DIALECT.route("/invoices/{id}/pdf", invoice_pdf_route, ["GET"]),
-        DIALECT.route("/invoices/{id}/xml", invoice_xml_route, ["GET"]),
-        DIALECT.route("/invoices/{id}/void", void_invoice_route, ["POST"], write=True),
-    ]

@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from starlette.responses import Response
-from starlette.routing import Route
 
 from invoicegraph.db.models import Quote
 from invoicegraph.rest.api import parse
-from invoicegraph.rest.api.dialect import DIALECT
 from invoicegraph.rest.api.fieldnames import QUOTE_FIELDS, dialect_names
-from invoicegraph.rest.api.reader import query_text, query_uuid
+from invoicegraph.rest.api.models import ApiQuote, ApiQuoteQuery
 from invoicegraph.rest.api.shapes import quote_json
 from invoicegraph.rest.endpoint import Call
 from invoicegraph.services.public_ids import quote_public_ids
 from invoicegraph.services.quotes import create_quote, get_quote, list_quotes
 
 
-async def _shaped(call: Call, quotes: Sequence[Quote]) -> list[dict[str, Any]]:
+async def _shaped(call: Call, quotes: Sequence[Quote]) -> list[ApiQuote]:
     async with call.session() as session:
         ids = await quote_public_ids(session, call.auth.account, quotes)
     return [quote_json(quote, ids) for quote in quotes]
@@ -28,17 +25,16 @@ async def _shaped(call: Call, quotes: Sequence[Quote]) -> list[dict[str, Any]]:
 async def list_quotes_route(call: Call) -> Response:
     """List quotes with their items, newest first; ``?external_reference=`` matches exactly,
     ``?status=`` and ``?client_id=`` narrow further."""
-    page = parse.page_request(call.query("limit"), call.query("cursor"))
-    reference = query_text(call.query("external_reference"), "external_reference")
-    client = query_uuid(call.query("client_id"), "client_id")
+    query: ApiQuoteQuery = call.params
+    page = parse.page_request(query.limit, query.cursor)
     async with call.session() as session:
         found = await list_quotes(
             session,
             call.auth.account,
             page,
-            external_reference=reference,
-            status=call.query("status"),
-            client=client,
+            external_reference=query.external_reference,
+            status=query.status,
+            client=query.client_id,
             with_lines=True,
         )
     return call.json(
@@ -50,6 +46,7 @@ async def list_quotes_route(call: Call) -> Response:
 
 
 async def create_quote_route(call: Call) -> Response:
+    """Create a quote (answered as the quote itself)."""
     data = parse.quote_data(call.body)
     with dialect_names(QUOTE_FIELDS):
         async with call.session() as session:
@@ -59,16 +56,9 @@ async def create_quote_route(call: Call) -> Response:
 
 
 async def get_quote_route(call: Call) -> Response:
+    """Get a single quote with its items."""
     ref = call.path_ref()
     async with call.session() as session:
         quote = await get_quote(session, call.auth.account, ref)
     [shaped] = await _shaped(call, [quote])
     return call.json(shaped)
-
-
-def routes() -> list[Route]:
-    return [
-        DIALECT.route("/quotes", list_quotes_route, ["GET"]),
-        DIALECT.route("/quotes", create_quote_route, ["POST"], write=True),
-        DIALECT.route("/quotes/{id}", get_quote_route, ["GET"]),
-    ]

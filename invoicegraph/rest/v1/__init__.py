@@ -1,38 +1,70 @@
 """The Orzame dialect, served under ``/v1`` (seed ``001_…``): integer ids, ``{"data": …}``
-envelopes with Laravel-style ``links``/``meta`` pagination and Laravel's 422 errors."""
+envelopes with Laravel-style ``links``/``meta`` pagination and Laravel's 422 errors. The route
+table below is the whole dialect: each operation with its models in and out."""
 
 from __future__ import annotations
 
 from starlette.routing import Route
 
+from invoicegraph.rest.endpoint import Handler
+from invoicegraph.rest.fields import Answer, Query
+from invoicegraph.rest.operation import Operation
+from invoicegraph.rest.operation import routes as table_routes
 from invoicegraph.rest.v1 import catalog, contacts, info, invoice_actions, invoices
+from invoicegraph.rest.v1 import models as m
 from invoicegraph.rest.v1.dialect import DIALECT
+
+PDF = ("application/pdf",)
+NEW_INVOICE = ("/data/id", "/invoices/{id}")
+
+
+def _catalogue(
+    path: str,
+    item: type[Answer],
+    lister: Handler,
+    getter: Handler,
+    query: type[Query] = m.V1PageQuery,
+) -> list[Operation]:
+    return [
+        Operation("GET", path, lister, m.page_of(item), query=query or m.V1PageQuery),
+        Operation("GET", f"{path}/{{id}}", getter, m.data_of(item)),
+    ]
+
+
+OPERATIONS = [
+    Operation("GET", "/info", info.info, m.data_of(m.V1Info)),
+    Operation("GET", "/invoices", invoices.list_invoices, m.page_of(m.V1InvoiceSummary),
+              query=m.V1InvoiceQuery),
+    Operation("POST", "/invoices", invoices.create_invoice, m.data_of(m.V1Invoice), 201,
+              body=m.V1InvoiceCreate, write=True, links=NEW_INVOICE),
+    Operation("GET", "/invoices/{id}", invoices.get_invoice, m.data_of(m.V1Invoice), etag=True),
+    Operation("PATCH", "/invoices/{id}", invoices.update_invoice, m.data_of(m.V1Invoice),
+              body=m.V1InvoiceUpdate, write=True, etag=True, errors=(409,)),
+    Operation("DELETE", "/invoices/{id}", invoices.delete_invoice, None, 204, write=True,
+              errors=(409,)),
+    Operation("GET", "/invoices/{id}/download", invoice_actions.download_invoice, PDF),
+    Operation("POST", "/invoices/{id}/issue", invoice_actions.issue_invoice,
+              m.data_of(m.V1Issued), 201, body=m.V1IssueInput, write=True, errors=(402,),
+              links=("/data/issue_invoice_id", "/invoices/{id}")),
+    Operation("POST", "/invoices/{id}/rectify", invoice_actions.rectify_invoice,
+              m.data_of(m.V1Rectified), 201, body=m.V1RectifyInput, write=True, errors=(402,),
+              links=("/data/rectification_invoice_id", "/invoices/{id}")),
+    Operation("POST", "/invoices/{id}/annul", invoice_actions.annul_invoice,
+              m.data_of(m.V1Annulled), body=m.V1AnnulInput, body_required=False, write=True),
+    Operation("GET", "/contacts", contacts.list_contacts, m.page_of(m.V1Contact),
+              query=m.V1SearchQuery),
+    Operation("POST", "/contacts", contacts.create_contact, m.data_of(m.V1Contact), 201,
+              body=m.V1ContactInput, write=True, links=("/data/id", "/contacts/{id}")),
+    Operation("GET", "/contacts/{id}", contacts.get_contact, m.data_of(m.V1Contact), etag=True),
+    *_catalogue("/products", m.V1Product, catalog.list_products, catalog.get_product,
+                m.V1SearchQuery),
+    *_catalogue("/taxes", m.V1Tax, catalog.list_taxes, catalog.get_tax),
+    *_catalogue("/series", m.V1Series, catalog.list_series, catalog.get_series),
+    *_catalogue("/payment-methods", m.V1PaymentMethod, catalog.list_payment_methods,
+                catalog.get_payment_method),
+    *_catalogue("/due-dates", m.V1DueDate, catalog.list_due_dates, catalog.get_due_date),
+]  # fmt: skip
 
 
 def routes() -> list[Route]:
-    route = DIALECT.route
-    return [
-        route("/info", info.info, ["GET"]),
-        route("/invoices", invoices.list_invoices, ["GET"]),
-        route("/invoices", invoices.create_invoice, ["POST"], write=True),
-        route("/invoices/{id}", invoices.get_invoice, ["GET"]),
-        route("/invoices/{id}", invoices.update_invoice, ["PATCH"], write=True),
-        route("/invoices/{id}", invoices.delete_invoice, ["DELETE"], write=True),
-        route("/invoices/{id}/download", invoice_actions.download_invoice, ["GET"]),
-        route("/invoices/{id}/issue", invoice_actions.issue_invoice, ["POST"], write=True),
-        route("/invoices/{id}/rectify", invoice_actions.rectify_invoice, ["POST"], write=True),
-        route("/invoices/{id}/annul", invoice_actions.annul_invoice, ["POST"], write=True),
-        route("/contacts", contacts.list_contacts, ["GET"]),
-        route("/contacts", contacts.create_contact, ["POST"], write=True),
-        route("/contacts/{id}", contacts.get_contact, ["GET"]),
-        route("/products", catalog.list_products, ["GET"]),
-        route("/products/{id}", catalog.get_product, ["GET"]),
-        route("/taxes", catalog.list_taxes, ["GET"]),
-        route("/taxes/{id}", catalog.get_tax, ["GET"]),
-        route("/series", catalog.list_series, ["GET"]),
-        route("/series/{id}", catalog.get_series, ["GET"]),
-        route("/payment-methods", catalog.list_payment_methods, ["GET"]),
-        route("/payment-methods/{id}", catalog.get_payment_method, ["GET"]),
-        route("/due-dates", catalog.list_due_dates, ["GET"]),
-        route("/due-dates/{id}", catalog.get_due_date, ["GET"]),
-    ]
+    return table_routes(DIALECT, OPERATIONS)

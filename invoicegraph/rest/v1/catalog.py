@@ -14,103 +14,101 @@ from starlette.responses import Response
 
 from invoicegraph.db.models import Account, DueDateTerm, PaymentMethod, Product, Series, Tax
 from invoicegraph.rest.endpoint import Call
-from invoicegraph.rest.v1.pagination import envelope, page_params, query_fields
+from invoicegraph.rest.v1.models import V1DueDate, V1PaymentMethod, V1Product, V1Series, V1Tax
+from invoicegraph.rest.v1.pagination import envelope, page_request
 from invoicegraph.rest.v1.shapes import timestamp
 from invoicegraph.services import catalog, products, taxes
 from invoicegraph.services.pagination import Page
 from invoicegraph.services.refs import Ref
 from invoicegraph.services.taxes import TaxWithRate
 
-MIN_SEARCH, MAX_SEARCH = 3, 255  # the seed's rule for its one documented search
+
+def product_shape(product: Product) -> V1Product:
+    return V1Product.model_validate(
+        {
+            "id": product.id,
+            "sku": product.sku,
+            "name": product.name,
+            "description": product.description,
+            "price": product.price,
+            "discount": product.discount,
+            "taxes": list(product.tax_ids or []),
+            "active": product.active,
+            "created_at": timestamp(product.created_at),
+            "updated_at": timestamp(product.updated_at or product.created_at),
+        }
+    )
 
 
-def product_shape(product: Product) -> dict[str, Any]:
-    return {
-        "id": product.id,
-        "sku": product.sku,
-        "name": product.name,
-        "description": product.description,
-        "price": product.price,
-        "discount": product.discount,
-        "taxes": list(product.tax_ids or []),
-        "active": product.active,
-        "created_at": timestamp(product.created_at),
-        "updated_at": timestamp(product.updated_at or product.created_at),
-    }
+def tax_shape(rate: TaxWithRate) -> V1Tax:
+    return V1Tax.model_validate(
+        {
+            "id": rate.tax.id,
+            "name": rate.tax.name,
+            "kind": rate.tax.kind,
+            "percentage": rate.version.percentage,
+            "version": str(rate.version.uuid),
+            "is_default": rate.tax.is_default,
+            "active": rate.tax.active,
+        }
+    )
 
 
-def tax_shape(rate: TaxWithRate) -> dict[str, Any]:
-    return {
-        "id": rate.tax.id,
-        "name": rate.tax.name,
-        "kind": rate.tax.kind,
-        "percentage": rate.version.percentage,
-        "version": str(rate.version.uuid),
-        "is_default": rate.tax.is_default,
-        "active": rate.tax.active,
-    }
+def series_shape(series: Series) -> V1Series:
+    return V1Series.model_validate(
+        {
+            "id": series.id,
+            "name": series.code,
+            "description": series.name,
+            "kind": series.kind,
+            "is_default": series.is_default,
+            "active": series.active,
+        }
+    )
 
 
-def series_shape(series: Series) -> dict[str, Any]:
-    return {
-        "id": series.id,
-        "name": series.code,
-        "description": series.name,
-        "kind": series.kind,
-        "is_default": series.is_default,
-        "active": series.active,
-    }
+def payment_method_shape(method: PaymentMethod) -> V1PaymentMethod:
+    return V1PaymentMethod.model_validate(
+        {
+            "id": method.id,
+            "name": method.name,
+            "description": method.description,
+            "kind": method.kind,
+            "is_default": method.is_default,
+            "active": method.active,
+        }
+    )
 
 
-def payment_method_shape(method: PaymentMethod) -> dict[str, Any]:
-    return {
-        "id": method.id,
-        "name": method.name,
-        "description": method.description,
-        "kind": method.kind,
-        "is_default": method.is_default,
-        "active": method.active,
-    }
-
-
-def due_date_shape(term: DueDateTerm) -> dict[str, Any]:
-    return {
-        "id": term.id,
-        "name": term.name,
-        "days": term.days,
-        "is_default": term.is_default,
-        "active": term.active,
-    }
+def due_date_shape(term: DueDateTerm) -> V1DueDate:
+    return V1DueDate.model_validate(
+        {
+            "id": term.id,
+            "name": term.name,
+            "days": term.days,
+            "is_default": term.is_default,
+            "active": term.active,
+        }
+    )
 
 
 # a service's list function: (session, account, page request, **filters) -> page
 Lister = Callable[..., Awaitable[Page[Any]]]
 
 
-async def list_page(
-    call: Call,
-    lister: Lister,
-    shape: Callable[[Any], dict[str, Any]],
-    *,
-    searchable: bool = False,
-) -> Response:
-    """One Laravel page of a catalogue, ascending by id."""
-    fields = query_fields(call)
-    params = page_params(fields)
-    search = fields.string("search", max_length=MAX_SEARCH) if searchable else None
-    if isinstance(search, str) and len(search.strip()) < MIN_SEARCH:
-        fields.fail("search", f"must be at least {MIN_SEARCH} characters", "too_short")
-    fields.check()
-    filters = {"search": search} if isinstance(search, str) else {}
+async def list_page(call: Call, lister: Lister, shape: Callable[[Any], Any]) -> Response:
+    """One Laravel page of a catalogue, ascending by id (``search`` when the query has it)."""
+    search = getattr(call.params, "search", None)
+    filters = {"search": search} if search is not None else {}
     async with call.session() as session:
-        page = await lister(session, call.auth.account, params.request(), **filters)
-    return call.json(envelope(call, [shape(item) for item in page.items], page, params))
+        page = await lister(session, call.auth.account, page_request(call.params), **filters)
+    return call.json(envelope(call, [shape(item) for item in page.items], page, call.params))
 
 
 Getter = Callable[[AsyncSession, Account, Ref], Awaitable[Any]]
 
 
-async def get_one(call: Call, getter: Getter, shape: Callable[[Any], dict[str, Any]]) -> Response:
+async def get_one(call: Call, getter: Getter, shape: Callable[[Any], Any]) -> Response:
     ref = call.path_ref()
     async with call.session() as session:
         item = await getter(session, call.auth.account, ref)
@@ -119,7 +117,7 @@ async def get_one(call: Call, getter: Getter, shape: Callable[[Any], dict[str, A
 
 async def list_products(call: Call) -> Response:
     """Products (a line with ``product_id`` copies one)."""
-    return await list_page(call, products.list_products, product_shape, searchable=True)
+    return await list_page(call, products.list_products, product_shape)
 
 
 async def get_product(call: Call) -> Response:
@@ -129,16 +127,13 @@ async def get_product(call: Call) -> Response:
 
 async def list_taxes(call: Call) -> Response:
     """Taxes with their current rate (a line's ``taxes`` names them by id)."""
-    fields = query_fields(call)
-    params = page_params(fields)
-    fields.check()
     account = call.auth.account
     async with call.session() as session:
-        page: Page[Tax] = await taxes.list_taxes(session, account, params.request())
+        page: Page[Tax] = await taxes.list_taxes(session, account, page_request(call.params))
         async with session.begin():
             rates = await taxes.current_rates(session, account, [tax.id for tax in page.items])
     data = [tax_shape(rates[tax.id]) for tax in page.items if tax.id in rates]
-    return call.json(envelope(call, data, page, params))
+    return call.json(envelope(call, data, page, call.params))
 
 
 async def get_tax(call: Call) -> Response:

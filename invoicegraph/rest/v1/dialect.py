@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from starlette.requests import Request
+
 from invoicegraph.domain.errors import Conflict, DomainError, ValidationFailed
 from invoicegraph.rest.endpoint import Dialect
 
@@ -42,6 +44,10 @@ def dialect_field(name: str) -> str:
 class OrzameDialect(Dialect):
     name = "v1"
     id_kind = "int"
+
+    def query(self, request: Request) -> dict[str, str]:
+        """An empty value (``?type_id=``) is an absent one, as Laravel reads it."""
+        return {name: value for name, value in request.query_params.items() if value != ""}
 
     def error_body(self, exc: DomainError) -> dict[str, Any]:
         if isinstance(exc, ValidationFailed):

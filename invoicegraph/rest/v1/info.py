@@ -12,6 +12,7 @@ from invoicegraph.pdf.labels import LANGUAGES
 from invoicegraph.pdf.layouts import INVOICE_TEMPLATES
 from invoicegraph.rest.endpoint import Call
 from invoicegraph.rest.v1.currency import dialect_currencies
+from invoicegraph.rest.v1.models import V1Info
 from invoicegraph.rest.v1.shapes import INVOICE_TYPES, owner
 
 
@@ -30,4 +31,5 @@ def options() -> dict[str, Any]:
 
 async def info(call: Call) -> Response:
     """Options for invoices and the account's issuer data."""
-    return call.json({"data": {"options": options(), "app": {"owner": owner(call.auth.account)}}})
+    info = {"options": options(), "app": {"owner": owner(call.auth.account)}}
+    return call.json({"data": V1Info.model_validate(info)})

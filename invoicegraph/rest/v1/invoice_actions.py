@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from invoicegraph.domain.errors import ValidationFailed
 from invoicegraph.rest.endpoint import Call
 from invoicegraph.rest.v1 import invoice_context
-from invoicegraph.rest.v1.invoice_input import issue_body
-from invoicegraph.rest.v1.parse import body_object
+from invoicegraph.rest.v1.models import V1Annulled, V1Issued, V1Rectified
 from invoicegraph.services import invoices
 from invoicegraph.services.invoices import IssueOptions, RectifyOptions
 
@@ -21,32 +19,31 @@ from invoicegraph.services.invoices import IssueOptions, RectifyOptions
 async def issue_invoice(call: Call) -> Response:
     """Issue a final invoice from a proforma."""
     ref = call.path_ref()
-    body = issue_body(body_object(call.body), with_delete=True)
+    body = call.body
     options = IssueOptions(
         series=body.serie_id,
         date=body.date,
         as_new=True,
-        delete_proforma=body.delete_proforma,
+        delete_proforma=body.delete_proforma is True,
     )
     async with call.session() as session:
         issued = await invoices.issue_invoice(session, call.auth.account, ref, options)
     states = await invoice_context.e_invoicing(call, [issued])
-    data = {"issue_invoice_id": issued.id, "e_invoicing": states.get(issued.id)}
+    data = V1Issued(issue_invoice_id=issued.id, e_invoicing=states.get(issued.id))
     return call.json({"data": data}, 201)
 
 
 async def rectify_invoice(call: Call) -> Response:
     """Rectify an issued invoice in full with a new rectificative invoice, issued at once."""
     ref = call.path_ref()
-    body = issue_body(body_object(call.body), with_delete=False)
+    body = call.body
     options = RectifyOptions(issue=IssueOptions(series=body.serie_id, date=body.date))
     async with call.session() as session:
         rectificative = await invoices.rectify_invoice(session, call.auth.account, ref, options)
     states = await invoice_context.e_invoicing(call, [rectificative])
-    data = {
-        "rectification_invoice_id": rectificative.id,
-        "e_invoicing": states.get(rectificative.id),
-    }
+    data = V1Rectified(
+        rectification_invoice_id=rectificative.id, e_invoicing=states.get(rectificative.id)
+    )
     return call.json({"data": data}, 201)
 
 
@@ -54,13 +51,10 @@ async def annul_invoice(call: Call) -> Response:
     """Annul an invoice issued by mistake (not in the Orzame document: what a VERI*FACTU user
     needs, since issued invoices cannot be deleted there)."""
     ref = call.path_ref()
-    raw = body_object(call.body).get("reason")
-    if raw is not None and (not isinstance(raw, str) or len(raw) > 500):
-        raise ValidationFailed.single("reason", "must be a text of at most 500 characters")
     async with call.session() as session:
-        annulled = await invoices.annul_invoice(session, call.auth.account, ref, raw)
+        annulled = await invoices.annul_invoice(session, call.auth.account, ref, call.body.reason)
     states = await invoice_context.e_invoicing(call, [annulled])
-    data = {"annulled_invoice_id": annulled.id, "e_invoicing": states.get(annulled.id)}
+    data = V1Annulled(annulled_invoice_id=annulled.id, e_invoicing=states.get(annulled.id))
     return call.json({"data": data})
 
 

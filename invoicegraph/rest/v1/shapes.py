@@ -12,7 +12,9 @@ import datetime as dt
 from typing import Any
 
 from invoicegraph.db.models import Account, Invoice, InvoiceLine
+from invoicegraph.rest.fields import Answer
 from invoicegraph.rest.v1.currency import currency_out
+from invoicegraph.rest.v1.models import V1Invoice, V1InvoiceSummary
 from invoicegraph.services.invoices.inputs import TEMPLATE_OPTIONS
 
 TYPE_ORDINARY, TYPE_PROFORMA, TYPE_RECTIFICATIVE = 1, 2, 3
@@ -82,23 +84,27 @@ def issued_to(invoice: Invoice) -> dict[str, Any] | None:
 
 def invoice_summary(
     invoice: Invoice, serie_name: str | None, e_invoicing: dict[str, Any] | None
-) -> dict[str, Any]:
-    return {**_head(invoice, serie_name, e_invoicing), **_totals(invoice)}
+) -> Answer:
+    return V1InvoiceSummary.model_validate(
+        {**_head(invoice, serie_name, e_invoicing), **_totals(invoice)}
+    )
 
 
 def invoice_full(
     invoice: Invoice, serie_name: str | None, e_invoicing: dict[str, Any] | None
-) -> dict[str, Any]:
-    return {
-        **_head(invoice, serie_name, e_invoicing),
-        "template": template(invoice),
-        "intro_texts": _texts(invoice.intro_texts),
-        "lines": [line_shape(line) for line in invoice.lines],
-        "close_texts": _texts(invoice.close_texts),
-        # the seed's PATCH sends "notes": "" and answers "": no notes read as an empty string
-        "notes": invoice.notes or "",
-        **_totals(invoice),
-    }
+) -> V1Invoice:
+    return V1Invoice.model_validate(
+        {
+            **_head(invoice, serie_name, e_invoicing),
+            "template": template(invoice),
+            "intro_texts": _texts(invoice.intro_texts),
+            "lines": [line_shape(line) for line in invoice.lines],
+            "close_texts": _texts(invoice.close_texts),
+            # the seed's PATCH sends "notes": "" and answers "": no notes read as an empty string
+            "notes": invoice.notes or "",
+            **_totals(invoice),
+        }
+    )
 
 
 def _head(

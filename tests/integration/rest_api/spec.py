@@ -10,13 +10,13 @@ from typing import Any
 import httpx
 import jsonschema_rs
 
-from invoicegraph.rest.api.openapi import openapi_components, openapi_paths
+from invoicegraph.rest.openapi import openapi_document
 
 
 @cache
 def _operations() -> list[tuple[re.Pattern[str], str, dict[str, Any]]]:
     found = []
-    for path, item in openapi_paths().items():
+    for path, item in openapi_document()["paths"].items():
         pattern = re.compile("^" + re.sub(r"\{[^}]+\}", "[^/]+", path) + "$")
         for method, operation in item.items():
             found.append((pattern, method.upper(), operation))
@@ -28,7 +28,9 @@ def _validator(status: str, media: str, pattern: str, method: str) -> Any:
     for regex, verb, operation in _operations():
         if regex.pattern == pattern and verb == method:
             schema = operation["responses"][status]["content"][media]["schema"]
-            return jsonschema_rs.validator_for({**schema, "components": openapi_components()})
+            return jsonschema_rs.validator_for(
+                {**schema, "components": openapi_document()["components"]}
+            )
     raise AssertionError(f"no operation {method} {pattern}")
 
 

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis.stateful import run_state_machine_as_test
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -21,6 +22,7 @@ from schemathesis.specs.openapi.checks import (
 
 from invoicegraph.app import create_app
 from invoicegraph.db.engine import Database, create_database
+from invoicegraph.rest import api, v1
 from invoicegraph.rest.openapi import openapi_document
 from invoicegraph.services.accounts import create_account
 from invoicegraph.services.api_keys import create_key
@@ -65,16 +67,53 @@ def live_api(postgresql_database: Database) -> Iterator[dict[str, Any]]:
         yield {"base_url": base_url, "headers": {"Authorization": f"Bearer {key}"}}
 
 
-@schema.parametrize()
-@settings(
-    max_examples=8,
+OPERATIONS = sorted(
+    (op.method.upper(), op.path) for op in (r.ok() for r in schema.get_all_operations())
+)
+HYPOTHESIS = settings(
+    max_examples=50,
     deadline=None,
     suppress_health_check=list(HealthCheck),
     derandomize=True,
+    database=None,
 )
-def test_every_operation_answers_as_documented(
-    case: schemathesis.Case, live_api: dict[str, Any]
+
+
+def test_every_served_operation_is_exercised(capsys: pytest.CaptureFixture[str]) -> None:
+    served = len(api.OPERATIONS) + len(v1.OPERATIONS)
+    assert len(OPERATIONS) == served
+    with capsys.disabled():
+        print(f"\nschemathesis: {len(OPERATIONS)} operations, each its own test")
+
+
+@pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
+def test_the_operation_answers_as_documented(
+    method: str, path: str, live_api: dict[str, Any]
 ) -> None:
-    case.call_and_validate(
-        base_url=live_api["base_url"], headers=live_api["headers"], checks=CHECKS
+    operation = schema[path][method.lower()]
+
+    @given(case=operation.as_strategy())
+    @HYPOTHESIS
+    def run(case: schemathesis.Case) -> None:
+        case.call_and_validate(
+            base_url=live_api["base_url"], headers=live_api["headers"], checks=CHECKS
+        )
+
+    run()
+
+
+def test_linked_operations_answer_as_documented(live_api: dict[str, Any]) -> None:
+    """The stateful phase: answers feed the operations their links name (create → get, issue,
+    rectify, download…)."""
+    machine = schema.as_state_machine()
+
+    class Workflow(machine):  # type: ignore[misc,valid-type]
+        def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:
+            return {"base_url": live_api["base_url"], "headers": live_api["headers"]}
+
+        def validate_response(self, response: Any, case: schemathesis.Case, **kwargs: Any) -> None:
+            case.validate_response(response, checks=CHECKS)
+
+    run_state_machine_as_test(
+        Workflow, settings=settings(HYPOTHESIS, max_examples=25, stateful_step_count=6)
     )

@@ -98,8 +98,11 @@ async def test_json_numbers_too_large_for_a_float_are_refused_cleanly(
 async def test_a_body_that_is_not_an_object_is_refused(client: httpx.AsyncClient) -> None:
     for body in ([], "text", 5):
         assert list(errors_of(await client.post("invoices", json=body))) == ["body"]
-    malformed = await client.post("invoices", content=b"{not json")
+    json = {"content-type": "application/json"}
+    malformed = await client.post("invoices", content=b"{not json", headers=json)
     assert malformed.status_code == 400 and malformed.json()["code"] == "malformed_json"
+    as_text = await client.post("invoices", content=b"{}", headers={"content-type": "text/plain"})
+    assert as_text.status_code == 415 and as_text.json()["code"] == "unsupported_media_type"
 
 
 async def test_a_megabyte_string_is_refused_by_field_or_by_size(

@@ -155,13 +155,13 @@ def table(app: Starlette) -> list[RestRoute]:
             continue
         for route in mount.routes:
             assert isinstance(route, Route), f"{mount.path}: {route!r} is not a plain Route"
-            assert hasattr(route, "handler") and hasattr(route, "write"), (
-                f"{mount.path}{route.path} is not built by Dialect.route: it would skip "
-                "authentication"
+            assert hasattr(route, "operations"), (
+                f"{mount.path}{route.path} is not built by the route table (rest/operation.py): "
+                "it would skip authentication"
             )
             dialect = DIALECTS[route.endpoint.__name__.split("_", 1)[0]]
-            for method in sorted((route.methods or set()) - {"HEAD"}):
-                found.append(RestRoute(mount.path, route.path, method, route.write, dialect))
+            for method, operation in sorted(route.operations.items()):
+                found.append(RestRoute(mount.path, route.path, method, operation.write, dialect))
     return found
 
 

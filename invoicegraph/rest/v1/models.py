@@ -1,0 +1,615 @@
+"""Every body the Orzame dialect (``/v1``, seed ``001_…``) reads and answers, as models.
+
+Inputs read what Laravel's validation takes, since clients written against the seed send it:
+an *Integer* may come as ``208`` or ``"208"`` (the seed's own issue payload sends
+``"serie_id": "208"``), a *Number* as ``1800`` or ``"-100.05"``, a *Boolean* as ``true``,
+``0``/``1`` or ``"0"``/``"1"``/``"true"``/``"false"``, a *Date* as ``yyyy-mm-dd``. Answers are
+key for key in the seed's order. ``perf`` validates its SQL-built JSON against these answers'
+JSON Schema, so they stay importable and exact.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import cache
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    create_model,
+)
+from pydantic_core import PydanticCustomError
+
+from invoicegraph.pdf.formatting import DATE_FORMATS, MONEY_FORMATS
+from invoicegraph.pdf.labels import LANGUAGES
+from invoicegraph.rest.fields import (
+    Answer,
+    Body,
+    Date,
+    Day,
+    Figure,
+    Money,
+    Query,
+    number,
+    omitted,
+    text,
+)
+from invoicegraph.rest.v1.currency import CURRENCY_PATTERN
+from invoicegraph.services.invoices.inputs import MAX_TEXT_LENGTH, MAX_TEXTS
+from invoicegraph.services.lines import MAX_LINES, MAX_PRICE, MAX_QUANTITY
+from invoicegraph.services.pagination import MAX_PAGE_SIZE
+
+MAX_ID = 2**63 - 1
+MAX_PAGE = 1_000_000_000
+MAX_LINE_TAXES = 10
+INTEGER_PATTERN = "^[1-9][0-9]{0,18}$"
+_INTEGER = re.compile(INTEGER_PATTERN)
+_BOOLEAN_WORDS = {"1": True, "true": True, "0": False, "false": False}
+ORDERABLE = ("id", "name", "date", "due_date", "total_before_taxes", "total_taxes",
+             "total_with_taxes")  # fmt: skip
+
+
+def as_integer(value: Any) -> int | None:
+    """A positive integer, also from a string of digits (ids, pages and page sizes)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        return int(value) if abs(value) <= MAX_ID else None
+    if isinstance(value, str) and _INTEGER.fullmatch(value):
+        return int(value)
+    return None
+
+
+def _integer(high: int, message: str) -> Any:
+    def read(value: Any) -> int:
+        number = as_integer(value)
+        if number is None or not 1 <= number <= high:
+            raise PydanticCustomError("invalid", message)
+        return number
+
+    schema = {
+        "oneOf": [
+            {"type": "integer", "minimum": 1, "maximum": high},
+            {"type": "string", "pattern": INTEGER_PATTERN},
+        ],
+        "description": "an integer, or a string of digits",
+    }
+    return Annotated[int, BeforeValidator(read), WithJsonSchema(schema)]
+
+
+def _boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value in _BOOLEAN_WORDS:
+        return _BOOLEAN_WORDS[value]
+    raise PydanticCustomError("invalid", "must be true or false")
+
+
+Id = _integer(MAX_ID, "must be a positive integer identifier")
+Flag = Annotated[
+    bool,
+    BeforeValidator(_boolean),
+    WithJsonSchema(
+        {
+            "oneOf": [
+                {"type": "boolean"},
+                {"type": "integer", "minimum": 0, "maximum": 1},
+                {"type": "string", "pattern": "^(0|1|true|false)$"},
+            ],
+            "description": 'true or false (also 1/0, "1"/"0", "true"/"false")',
+        }
+    ),
+]
+Number = number(json_only=False, ge=-MAX_PRICE, le=MAX_PRICE)
+Timestamp = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
+
+
+# ── inputs ──────────────────────────────────────────────────────────────────────────────────
+
+
+class V1TextInput(Body):
+    label: text(255, blank=False, description="Identifying name of the text")
+    text: text(MAX_TEXT_LENGTH, description="Markdown; {document_title} is replaced")
+
+
+class V1LineInput(Body):
+    """With ``product_id`` the product fills what is not sent; without it quantity, price and
+    description are required (discount defaults to 0)."""
+
+    product_id: Id | None = None
+    quantity: number(json_only=False, ge=0, le=MAX_QUANTITY, places=4) | None = None
+    price: number(json_only=False, ge=-MAX_PRICE, le=MAX_PRICE, places=2) | None = None
+    description: text(500) | None = None
+    discount: number(json_only=False, ge=0, le=100, places=2, description="percent") | None = None
+    taxes: Annotated[list[Id], Field(max_length=MAX_LINE_TAXES)] = omitted("ids of /v1/taxes")
+
+
+class V1TemplateOptionsInput(Body):
+    use_company_color: Flag
+    include_texts_before: Flag
+    include_texts_after: Flag
+
+
+class V1TemplateInput(Body):
+    id: Id = Field(description="one of data.options.invoice_templates of /v1/info")
+    options: V1TemplateOptionsInput
+
+
+Lang = Literal[tuple(LANGUAGES)]
+DateFormat = Literal[tuple(DATE_FORMATS)]
+MoneyFormat = Literal[tuple(MONEY_FORMATS)]
+Currency = Annotated[
+    str,
+    Field(pattern=CURRENCY_PATTERN, description="an ISO 4217 code (ARS, any case) or €, $, £"),
+]
+Texts = Annotated[list[V1TextInput], Field(max_length=MAX_TEXTS)]
+Lines = Annotated[list[V1LineInput], Field(max_length=MAX_LINES)]
+SEED_CREATE: dict[str, Any] = {
+    "name": "Development and services invoice",
+    "contact_id": 70,
+    "due_date_id": 42,
+    "payment_method_id": 58,
+    "date": "2024-12-01",
+    "lang": "gl",
+    "currency": "ARS",
+    "date_format": "yyyy-mm-dd",
+    "money_format": "symbol_before,none,point",
+    "notes": "Automatically created invoice via API",
+    "intro_texts": [{"label": "Header", "text": "# Invoice \n{document_title}"}],
+    "lines": [
+        {
+            "quantity": 1,
+            "description": "Development and services",
+            "price": 1800,
+            "discount": 0,
+            "taxes": [119, 116],
+        },
+        {"product_id": 2932},
+    ],
+    "template": {
+        "id": 3,
+        "options": {
+            "use_company_color": True,
+            "include_texts_before": True,
+            "include_texts_after": False,
+        },
+    },
+}
+
+
+class V1InvoiceCreate(Body):
+    """A proforma (draft) invoice; ``date`` defaults to today."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [SEED_CREATE]})
+
+    name: text(255, blank=False)
+    contact_id: Id
+    due_date_id: Id
+    payment_method_id: Id
+    date: Date = omitted("today when left out")
+    lang: Lang
+    currency: Currency
+    date_format: DateFormat
+    money_format: MoneyFormat
+    notes: text(5000) | None = None
+    intro_texts: Texts = omitted()
+    close_texts: Texts = omitted()
+    lines: Lines = omitted()
+    template: V1TemplateInput = omitted()
+
+
+class V1InvoiceUpdate(Body):
+    """All optional, but at least one parameter must be sent. ``contact_id`` reloads the
+    recipient, ``reload_issued_by`` the issuer; ``[]`` clears texts or lines. An issued invoice
+    takes no fiscal change (lines, date, parties, currency)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "minProperties": 1,
+            "examples": [
+                {
+                    "name": "Development and services",
+                    "payed_at": "2024-12-12",
+                    "currency": "$",
+                    "lang": "en",
+                    "notes": "",
+                    "close_texts": [],
+                }
+            ],
+        }
+    )
+
+    name: text(255) = omitted()
+    contact_id: Id = omitted("reloads the recipient's data")
+    due_date_id: Id = omitted()
+    payment_method_id: Id = omitted()
+    date: Date = omitted("a valid issue date for the series and number")
+    payed_at: Date | None = Field(None, description="null deletes the payment date")
+    lang: Lang = omitted()
+    currency: Currency = omitted()
+    date_format: DateFormat = omitted()
+    money_format: MoneyFormat = omitted()
+    notes: text(5000) | None = None
+    reload_issued_by: Flag = omitted("reload the issuer's data (data.app.owner of /v1/info)")
+    intro_texts: Texts = omitted("[] deletes the current texts")
+    close_texts: Texts = omitted("[] deletes the current texts")
+    lines: Lines = omitted("[] deletes the current lines")
+    template: V1TemplateInput = omitted()
+
+
+class V1RectifyInput(Body):
+    """The rectificative's issue date and series."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"date": "2025-10-04", "serie_id": "201"}]}
+    )
+
+    date: Date
+    serie_id: Id
+
+
+class V1IssueInput(V1RectifyInput):
+    """The issue date and series; the proforma is kept unless ``delete_proforma``."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"date": "2025-10-03", "serie_id": "208", "delete_proforma": False}]
+        }
+    )
+
+    delete_proforma: Flag = omitted("false when left out")
+
+
+class V1AnnulInput(Body):
+    reason: text(500) | None = None
+
+
+class V1ContactInput(Body):
+    """A contact, with the names of an invoice's ``issued_to``."""
+
+    name: text(255, blank=False)
+    number: text(64, description="tax id (NIF, CIF, EU VAT number…)") | None = None
+    email: text(255) | None = None
+    phone: text(40) | None = None
+    address: text(255) | None = None
+    population: text(120) | None = None
+    province_state: text(120) | None = None
+    country: Annotated[str, Field(pattern="^[A-Za-z]{2}$")] = omitted(
+        "ISO 3166-1; ES when left out"
+    )
+    zip: text(20) | None = None
+    notes: text(5000) | None = None
+
+
+class V1PageQuery(Query):
+    page: _integer(MAX_PAGE, f"must be an integer between 1 and {MAX_PAGE}") = 1
+    per_page: _integer(MAX_PAGE_SIZE, f"must be an integer between 1 and {MAX_PAGE_SIZE}") = (
+        MAX_PAGE_SIZE
+    )
+
+
+def _searchable(value: str) -> str:
+    if len(value.strip()) < MIN_SEARCH:
+        raise PydanticCustomError("too_short", f"must be at least {MIN_SEARCH} characters")
+    return value
+
+
+def _type_id(value: Any) -> int:
+    if value in ("1", "2", "3", 1, 2, 3) and not isinstance(value, bool):
+        return int(value)
+    raise PydanticCustomError("invalid", "must be 1 (ordinary), 2 (proforma) or 3 (rectificative)")
+
+
+MIN_SEARCH = 3
+Search = Annotated[
+    text(255), AfterValidator(_searchable), Field(json_schema_extra={"minLength": MIN_SEARCH})
+]
+TypeId = Annotated[
+    int,
+    BeforeValidator(_type_id),
+    WithJsonSchema(
+        {
+            "type": "integer",
+            "enum": [1, 2, 3],
+            "description": "1 ordinary, 2 proforma, 3 rectificative",
+        }
+    ),
+]
+
+
+class V1SearchQuery(V1PageQuery):
+    search: Search | None = None
+
+
+class V1InvoiceQuery(V1SearchQuery):
+    type_id: TypeId | None = None
+    contact_id: Id | None = None
+    serie_id: Id | None = None
+    date_from: Date | None = Field(None, alias="from", description="dated on or after")
+    date_to: Date | None = Field(None, alias="to", description="dated on or before")
+    unpaid: Flag | None = Field(None, description="only unpaid ordinary invoices")
+    order: str | None = Field(
+        None,
+        pattern=f"^({'|'.join(ORDERABLE)})(,(asc|desc))?$",
+        description="{field},asc or {field},desc (descending by default)",
+    )
+
+
+# ── answers ─────────────────────────────────────────────────────────────────────────────────
+
+
+class V1Serie(Answer):
+    id: int | None
+    name: str | None
+
+
+class V1EInvoicing(Answer):
+    system: str
+    country: str
+    processed: bool = Field(description="the tax agency has answered")
+    on_error: bool = Field(description="rejected, or accepted with errors")
+    external_link: str | None = Field(description="the agency's check URL (the QR code)")
+
+
+class V1IssuedBy(Answer):
+    name: str | None
+    vat: str | None
+    address: str | None
+    population: str | None
+    province_state: str | None
+    country: str | None
+    zip: str | None
+
+
+class V1IssuedTo(Answer):
+    id: int | None
+    name: str | None
+    number: str | None
+    address: str | None
+    population: str | None
+    province_state: str | None
+    country: str | None
+    zip: str | None
+
+
+class V1LineTax(Answer):
+    id: int | None
+    name: str
+    percentage: Figure
+    total: Money
+    version: str | None
+
+
+class V1Line(Answer):
+    sku: str | None
+    product_id: int | None
+    description: str
+    quantity: Figure
+    price: Figure
+    discount: Figure
+    business_line_id: None = Field(description="always null: there are no business lines")
+    subtotal: Money
+    total_discount: Money
+    total_before_taxes: Money
+    taxes: list[V1LineTax]
+    total_taxes: Money
+    total_with_taxes: Money
+
+
+class V1TemplateOptions(Answer):
+    use_company_color: bool
+    include_texts_before: bool
+    include_texts_after: bool
+
+
+class V1Template(Answer):
+    id: int | None
+    options: V1TemplateOptions
+
+
+class V1Text(Answer):
+    label: str
+    text: str
+
+
+class V1Invoice(Answer):
+    id: int
+    name: str | None
+    type_id: Literal[1, 2, 3] = Field(description="1 ordinary, 2 proforma, 3 rectificative")
+    serie: V1Serie
+    number: int | None
+    e_invoicing: V1EInvoicing | None
+    date: Day
+    due_date: Day | None
+    payment_method: str | None
+    rectification_invoice_id: int | None
+    issued_by: V1IssuedBy
+    issued_to: V1IssuedTo | None
+    payed_at: Day | None
+    currency: str
+    lang: str
+    date_format: str
+    money_format: str
+    template: V1Template
+    intro_texts: list[V1Text]
+    lines: list[V1Line]
+    close_texts: list[V1Text]
+    notes: str
+    total_before_taxes: Money
+    total_taxes: Money
+    total_with_taxes: Money
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+FULL_ONLY = ("template", "intro_texts", "lines", "close_texts", "notes")
+# the list's summary: the invoice without template, texts, lines and notes (as the seed lists)
+V1InvoiceSummary = create_model(  # type: ignore[call-overload]
+    "V1InvoiceSummary",
+    __base__=Answer,
+    **{n: (f.annotation, f) for n, f in V1Invoice.model_fields.items() if n not in FULL_ONLY},
+)
+
+
+class V1Contact(Answer):
+    id: int
+    name: str
+    number: str | None
+    email: str | None
+    phone: str | None
+    address: str | None
+    population: str | None
+    province_state: str | None
+    country: str
+    zip: str | None
+    notes: str | None
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class V1Product(Answer):
+    id: int
+    sku: str | None
+    name: str
+    description: str | None
+    price: Money
+    discount: Figure
+    taxes: list[int]
+    active: bool
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class V1Tax(Answer):
+    id: int
+    name: str
+    kind: Literal["vat", "withholding", "surcharge"]
+    percentage: Figure
+    version: str
+    is_default: bool
+    active: bool
+
+
+class V1Series(Answer):
+    id: int
+    name: str = Field(description="the code printed before the number (F, R…)")
+    description: str | None
+    kind: str
+    is_default: bool
+    active: bool
+
+
+class V1PaymentMethod(Answer):
+    id: int
+    name: str
+    description: str | None
+    kind: str
+    is_default: bool
+    active: bool
+
+
+class V1DueDate(Answer):
+    id: int
+    name: str
+    days: int
+    is_default: bool
+    active: bool
+
+
+class V1Named(Answer):
+    id: int
+    name: str
+
+
+class V1Options(Answer):
+    langs: list[str]
+    currencies: list[str]
+    date_formats: list[str]
+    money_formats: list[str]
+    invoice_templates: list[V1Named]
+    invoice_types: list[V1Named]
+
+
+class V1App(Answer):
+    owner: V1IssuedBy
+
+
+class V1Info(Answer):
+    options: V1Options
+    app: V1App
+
+
+class V1Issued(Answer):
+    issue_invoice_id: int
+    e_invoicing: V1EInvoicing | None
+
+
+class V1Rectified(Answer):
+    rectification_invoice_id: int
+    e_invoicing: V1EInvoicing | None
+
+
+class V1Annulled(Answer):
+    annulled_invoice_id: int
+    e_invoicing: V1EInvoicing | None
+
+
+class V1Links(Answer):
+    first: str
+    last: str
+    prev: str | None
+    next: str | None
+
+
+class V1Meta(Answer):
+    current_page: int
+    from_: int | None = Field(alias="from")
+    last_page: int
+    path: str
+    per_page: int
+    to: int | None
+    total: int
+
+
+@cache
+def data_of(item: type[Answer]) -> Any:
+    """``{"data": item}``, named after the item (``V1InvoiceData``)."""
+    return create_model(f"{item.__name__}Data", __base__=Answer, data=(item, ...))
+
+
+@cache
+def page_of(item: type[Answer]) -> Any:
+    """A Laravel page of items (``V1InvoicePage``)."""
+    return create_model(
+        f"{item.__name__.removesuffix('Summary')}Page",
+        __base__=Answer,
+        data=(list[item], ...),
+        links=(V1Links, ...),
+        meta=(V1Meta, ...),
+    )
+
+
+class V1Error(Answer):
+    model_config = ConfigDict(extra="allow", json_schema_serialization_defaults_required=False)
+
+    message: str
+    code: str = Field(description="stable machine-readable code")
+    fields: list[str] | None = Field(None, description="what a 409 refused")
+
+
+class V1ValidationError(Answer):
+    """Laravel's 422: every offending field with its messages."""
+
+    model_config = ConfigDict(extra="allow", json_schema_serialization_defaults_required=False)
+
+    message: str = Field(description="The given data was invalid. (and N more errors)")
+    errors: dict[str, list[str]]
