@@ -43,8 +43,7 @@ async def health(request: Request) -> Response:
 
 
 def routes(settings: Settings) -> list[BaseRoute]:
-    from invoicegraph.rest import api, v1
-    from invoicegraph.rest import openapi
+    from invoicegraph.rest import api, openapi, v1
     from invoicegraph.schema import build_schema
     from invoicegraph.schema.graphiql import GRAPHIQL_STATIC_PREFIX, graphiql_static_app
     from invoicegraph.schema.view import InvoiceGraphQL
