@@ -65,14 +65,10 @@ class Answer(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
 
 
-def _drop_default(schema: dict[str, Any]) -> None:
-    schema.pop("default", None)
-
-
 def omitted(description: str | None = None) -> Any:
     """A field that may be left out but not sent as null (its absence means "unchanged" or
-    "the service's default"): the document shows no ``default: null`` for it."""
-    return Field(None, description=description, json_schema_extra=_drop_default)
+    "the service's default"); the document shows no ``default: null`` for any field."""
+    return Field(None, description=description)
 
 
 def _problem(kind: str, message: str) -> PydanticCustomError:
@@ -212,7 +208,8 @@ def problems(exc: ValidationError, fields: Callable[[str], str] = str) -> Valida
     for error in errors:
         path = ".".join(str(part) for part in error["loc"]) or "body"
         code, message = CODES.get(error["type"], (error["type"], None))
-        if error.get("input", ...) is None and error["loc"] and isinstance(error["loc"][-1], str):
+        named = bool(error["loc"]) and isinstance(error["loc"][-1], str)
+        if error.get("input", ...) is None and named and error["type"] != "required":
             code, message = "required", "must not be null"
         listed.append(FieldError(fields(path), message or error["msg"], code))
     return ValidationFailed(listed)

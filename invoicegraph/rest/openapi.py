@@ -97,12 +97,15 @@ def _faces() -> list[Face]:
 
 
 def _untitled(schema: Any) -> Any:
-    """Property titles repeat the property's name; the models' titles stay."""
+    """Property titles repeat the property's name (the models' titles stay), and a ``null``
+    default only says "optional", which generators misread as "always sent"."""
     if isinstance(schema, dict):
         if isinstance(schema.get("properties"), dict):
             for prop in schema["properties"].values():
                 if isinstance(prop, dict):
                     prop.pop("title", None)
+                    if "default" in prop and prop["default"] is None:
+                        del prop["default"]
         return {key: _untitled(value) for key, value in schema.items()}
     if isinstance(schema, list):
         return [_untitled(item) for item in schema]

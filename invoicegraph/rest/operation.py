@@ -81,6 +81,8 @@ def _parsed(op: Operation, current: Operation | None) -> Handler:
     """The handler, called with the body and query parsed by the operation's models."""
 
     async def handler(call: Call) -> Response:
+        if "{id}" in op.path:
+            call.path_ref()  # an id that cannot be one is not found, whatever the body says
         if op.query is not None:
             call.params = parse(op.query, call.dialect.query(call.request))
         if op.body is not None:

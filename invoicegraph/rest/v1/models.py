@@ -20,8 +20,10 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationInfo,
     WithJsonSchema,
     create_model,
+    field_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -67,20 +69,22 @@ def as_integer(value: Any) -> int | None:
     return None
 
 
-def _integer(high: int, message: str) -> Any:
+def _integer(high: int, message: str, *, as_text: bool = True) -> Any:
+    """A positive integer; in a body also a string of digits (``as_text``). A query string is
+    text anyway, so there it is documented as the integer it means."""
+
     def read(value: Any) -> int:
         number = as_integer(value)
         if number is None or not 1 <= number <= high:
             raise PydanticCustomError("invalid", message)
         return number
 
-    schema = {
-        "oneOf": [
-            {"type": "integer", "minimum": 1, "maximum": high},
-            {"type": "string", "pattern": INTEGER_PATTERN},
-        ],
-        "description": "an integer, or a string of digits",
-    }
+    schema: dict[str, Any] = {"type": "integer", "minimum": 1, "maximum": high}
+    if as_text:
+        schema = {
+            "oneOf": [schema, {"type": "string", "pattern": INTEGER_PATTERN}],
+            "description": "an integer, or a string of digits",
+        }
     return Annotated[int, BeforeValidator(read), WithJsonSchema(schema)]
 
 
@@ -126,11 +130,22 @@ class V1LineInput(Body):
     description are required (discount defaults to 0)."""
 
     product_id: Id | None = None
-    quantity: number(json_only=False, ge=0, le=MAX_QUANTITY, places=4) | None = None
-    price: number(json_only=False, ge=-MAX_PRICE, le=MAX_PRICE, places=2) | None = None
-    description: text(500) | None = None
+    quantity: number(json_only=False, ge=0, le=MAX_QUANTITY, places=4) | None = Field(
+        None, validate_default=True
+    )
+    price: number(json_only=False, ge=-MAX_PRICE, le=MAX_PRICE, places=2) | None = Field(
+        None, validate_default=True
+    )
+    description: text(500) | None = Field(None, validate_default=True)
     discount: number(json_only=False, ge=0, le=100, places=2, description="percent") | None = None
     taxes: Annotated[list[Id], Field(max_length=MAX_LINE_TAXES)] = omitted("ids of /v1/taxes")
+
+    @field_validator("quantity", "price", "description")
+    @classmethod
+    def _given_without_a_product(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None and info.data.get("product_id") is None:
+            raise PydanticCustomError("required", "is required when no product_id is sent")
+        return value
 
 
 class V1TemplateOptionsInput(Body):
@@ -152,7 +167,9 @@ Currency = Annotated[
     Field(pattern=CURRENCY_PATTERN, description="an ISO 4217 code (ARS, any case) or €, $, £"),
 ]
 Texts = Annotated[list[V1TextInput], Field(max_length=MAX_TEXTS)]
-Lines = Annotated[list[V1LineInput], Field(max_length=MAX_LINES)]
+# the services refuse more than MAX_LINES lines; every line is still checked, so that one 422
+# counts all the problems of a huge body
+Lines = Annotated[list[V1LineInput], Field(json_schema_extra={"maxItems": MAX_LINES})]
 SEED_CREATE: dict[str, Any] = {
     "name": "Development and services invoice",
     "contact_id": 70,
@@ -290,11 +307,14 @@ class V1ContactInput(Body):
     notes: text(5000) | None = None
 
 
+QueryId = _integer(MAX_ID, "must be a positive integer identifier", as_text=False)
+
+
 class V1PageQuery(Query):
-    page: _integer(MAX_PAGE, f"must be an integer between 1 and {MAX_PAGE}") = 1
-    per_page: _integer(MAX_PAGE_SIZE, f"must be an integer between 1 and {MAX_PAGE_SIZE}") = (
-        MAX_PAGE_SIZE
-    )
+    page: _integer(MAX_PAGE, f"must be an integer between 1 and {MAX_PAGE}", as_text=False) = 1
+    per_page: _integer(
+        MAX_PAGE_SIZE, f"must be an integer between 1 and {MAX_PAGE_SIZE}", as_text=False
+    ) = MAX_PAGE_SIZE
 
 
 def _searchable(value: str) -> str:
@@ -332,8 +352,8 @@ class V1SearchQuery(V1PageQuery):
 
 class V1InvoiceQuery(V1SearchQuery):
     type_id: TypeId | None = None
-    contact_id: Id | None = None
-    serie_id: Id | None = None
+    contact_id: QueryId | None = None
+    serie_id: QueryId | None = None
     date_from: Date | None = Field(None, alias="from", description="dated on or after")
     date_to: Date | None = Field(None, alias="to", description="dated on or before")
     unpaid: Flag | None = Field(None, description="only unpaid ordinary invoices")

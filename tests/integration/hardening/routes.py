@@ -24,9 +24,7 @@ def rest_routes() -> list[RestRoute]:
         if not isinstance(mount, Mount) or mount.path not in ("/api", "/v1"):
             continue
         for route in mount.routes:
-            if isinstance(route, Route) and hasattr(route, "handler"):
-                for method in sorted((route.methods or set()) - {"HEAD"}):
-                    found.append(
-                        RestRoute(method, mount.path + route.path, bool(route.write))  # type: ignore[attr-defined]
-                    )
+            if isinstance(route, Route) and hasattr(route, "operations"):
+                for method, operation in sorted(route.operations.items()):
+                    found.append(RestRoute(method, mount.path + route.path, operation.write))
     return found
