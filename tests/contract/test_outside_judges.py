@@ -66,7 +66,11 @@ def python_client(live_document: Path, tmp_path_factory: pytest.TempPathFactory)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "warning" not in output.lower(), output
-    generated = sorted((out / "invoicegraph_client" / "api").glob("*/*_*.py"))
+    generated = [
+        path
+        for path in sorted((out / "invoicegraph_client" / "api").glob("*/*.py"))
+        if path.name != "__init__.py"
+    ]
     assert len(generated) == OPERATIONS, [p.name for p in generated]
     sys.path.insert(0, str(out))
     try:
