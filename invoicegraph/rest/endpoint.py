@@ -23,6 +23,7 @@ from invoicegraph.db.unit_of_work import unit_of_work
 from invoicegraph.domain.errors import (
     Conflict,
     DomainError,
+    FieldError,
     Forbidden,
     NotFound,
     PlanLimit,
@@ -30,7 +31,7 @@ from invoicegraph.domain.errors import (
     Unauthenticated,
     ValidationFailed,
 )
-from invoicegraph.domain.validation import parse_id
+from invoicegraph.domain.validation import parse_id, text_problem
 from invoicegraph.http.ratelimit import RateLimiter
 from invoicegraph.http.request_info import note_caller
 from invoicegraph.http_errors import DATABASE_DOWN_MESSAGE, is_connection_error
@@ -165,6 +166,7 @@ class Dialect:
             if not decision.allowed:
                 too_many = _TooMany("too many requests; retry after Retry-After seconds")
                 return JSONBody(self.error_body(too_many), status_code=429, headers=rate_headers)
+            _check_url_texts(request)
             if write:
                 auth.require_write()
             body: Any = None
@@ -230,6 +232,18 @@ class Dialect:
 
 
 WRITE_METHODS = ("POST", "PATCH", "PUT", "DELETE")
+
+
+def _check_url_texts(request: Request) -> None:
+    """The text rule on the query string and the path (``?search=a%00b``): a NUL cannot
+    reach a database parameter, whatever route reads it."""
+    errors = []
+    for name, value in [*request.query_params.multi_items(), *request.path_params.items()]:
+        problem = text_problem(name) or text_problem(str(value))
+        if problem is not None:
+            errors.append(FieldError(name if not text_problem(name) else "query", problem))
+    if errors:
+        raise ValidationFailed(errors)
 
 
 class _RolledBack(Exception):

@@ -26,7 +26,7 @@ from strawberry.types.unset import UNSET, UnsetType
 from invoicegraph.db.engine import Database
 from invoicegraph.db.unit_of_work import UnitOfWork, unit_of_work
 from invoicegraph.domain.errors import DomainError, Unauthenticated
-from invoicegraph.domain.validation import ascii_digits
+from invoicegraph.domain.validation import ascii_digits, text_problem
 from invoicegraph.http.ratelimit import RateLimiter
 from invoicegraph.http.request_info import (
     current_request_id,
@@ -134,6 +134,29 @@ def _refusals(body: bytes) -> list[dict[str, Any]] | None:
     return refused or None
 
 
+class _BadUserInput(StrawberryHTTPException):
+    code = "BAD_USER_INPUT"
+
+
+def _text_problem_in(value: Any, path: str) -> str | None:
+    """The text rule on every string of a request's query and variables (NUL, lone
+    surrogates), reported with the path of the first offending one."""
+    if isinstance(value, str):
+        problem = text_problem(value)
+        return f"{path}: {problem}" if problem else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _text_problem_in(key, path) or _text_problem_in(item, f"{path}.{key}")
+            if found:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _text_problem_in(item, f"{path}.{index}")
+            if found:
+                return found
+    return None
+
+
 class _RolledBack(Exception):
     def __init__(self, response: Response) -> None:
         super().__init__(response.status_code)
@@ -154,6 +177,12 @@ class InvoiceGraphQL(GraphQL[Context, None]):
             raise StrawberryHTTPException(400, exc.message) from None
         if not isinstance(value, dict | list):  # a list is a batch, refused by Strawberry
             raise StrawberryHTTPException(400, "the request body must be a JSON object")
+        if isinstance(value, dict):
+            problem = _text_problem_in(value.get("query"), "query") or _text_problem_in(
+                value.get("variables"), "variables"
+            )
+            if problem is not None:
+                raise _BadUserInput(400, problem)
         return value
 
     async def _authenticate(

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from invoicegraph.db.models import Account, Client
 from invoicegraph.domain.errors import FieldError, ValidationFailed
 from invoicegraph.domain.tax_ids import normalise_tax_id
+from invoicegraph.domain.validation import text_problem
 from invoicegraph.services.pagination import Page, PageRequest, paginate
 from invoicegraph.services.refs import Ref, fetch
 from invoicegraph.services.unset import UNSET, Maybe, is_set
@@ -64,6 +65,10 @@ def _clean(
             continue
         if isinstance(value, str):
             value = value.strip()
+            problem = text_problem(value)
+            if problem is not None:
+                errors.append(FieldError(f.name, problem, "invalid_characters"))
+                continue
             limit = LIMITS.get(f.name)
             if limit is not None and len(value) > limit:
                 errors.append(FieldError(f.name, f"at most {limit} characters", "too_long"))

@@ -1,5 +1,6 @@
 """Every table of invoicegraph. Importing this module registers them all on ``Base.metadata``."""
 
+from invoicegraph.db import text_guard  # noqa: F401  (registers the text rule at flush)
 from invoicegraph.db.base import Base
 from invoicegraph.db.models.account import Account, ApiKey
 from invoicegraph.db.models.catalog import (

@@ -1,0 +1,45 @@
+"""Defence in depth for the text rule (``domain.validation.text_problem``): whatever service
+writes a row, no text with a NUL byte or a lone surrogate reaches the database. PostgreSQL
+cannot store the first; the second would be stored and then fail every answer that reads it.
+The faces refuse such text first, naming their own field; this refuses it at flush, naming
+the column, for any path that forgot."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session, UOWTransaction
+
+from invoicegraph.domain.errors import FieldError, ValidationFailed
+from invoicegraph.domain.validation import text_problem
+
+
+def _problem_in(value: Any) -> str | None:
+    if isinstance(value, str):
+        return text_problem(value)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _problem_in(key) or _problem_in(item)
+            if found:
+                return found
+    elif isinstance(value, list | tuple):
+        for item in value:
+            found = _problem_in(item)
+            if found:
+                return found
+    return None
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_unstorable_text(session: Session, _flush: UOWTransaction, _objects: Any) -> None:
+    errors: list[FieldError] = []
+    for row in [*session.new, *session.dirty]:
+        state = inspect(row)
+        for attribute in state.mapper.column_attrs:
+            value = state.dict.get(attribute.key)
+            problem = _problem_in(value) if value is not None else None
+            if problem is not None:
+                errors.append(FieldError(attribute.key, problem, "invalid_characters"))
+    if errors:
+        raise ValidationFailed(errors)
