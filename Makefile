@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DATABASE_URL ?= sqlite:///./invoicegraph.db
 
-.PHONY: install system system-test assets run serve demo test lint typecheck pytest bench schema clean
+.PHONY: install system system-test assets run serve demo test lint typecheck pytest soak bench schema clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ typecheck: install
 
 pytest: install
 	$(VENV)/bin/pytest -n 2 --dist loadgroup
+
+soak: install system-test   ## the red team at length: thousands of fuzzed requests, the kill tests
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-5000} $(VENV)/bin/pytest -n 2 --dist loadgroup -p no:randomly \
+		tests/fuzz tests/integration/hardening tests/integration/faults
 
 schema: install   ## regenerate the committed GraphQL SDL
 	$(PY) -m invoicegraph.schema.export > schema.graphql

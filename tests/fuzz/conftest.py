@@ -17,7 +17,7 @@ from invoicegraph.services.accounts import create_account
 from invoicegraph.services.api_keys import create_key
 from invoicegraph.settings import Settings
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "150"))
 SEED = int(os.environ.get("FUZZ_SEED", "20261202"))
 # what an answer must never show
 LEAKS = ("Traceback", "sqlalchemy", "asyncpg", "psycopg", 'File "', "SELECT ")

@@ -52,7 +52,7 @@ def random_value(rng: random.Random, depth: int = 0) -> Any:
         return [item] * size
     if roll < 0.22:
         nested: Any = 1
-        for _ in range(rng.choice((40, 200, 2000))):
+        for _ in range(rng.choice((40, 200, 600))):
             nested = [nested]
         return nested
     return rng.choice(SCALARS)
