@@ -235,10 +235,10 @@ WRITE_METHODS = ("POST", "PATCH", "PUT", "DELETE")
 
 
 def _check_url_texts(request: Request) -> None:
-    """The text rule on the query string and the path (``?search=a%00b``): a NUL cannot
-    reach a database parameter, whatever route reads it."""
+    """The text rule on the query string (``?search=a%00b``): a NUL cannot reach a database
+    parameter, whatever route reads it. (A path id that is no id is simply not found.)"""
     errors = []
-    for name, value in [*request.query_params.multi_items(), *request.path_params.items()]:
+    for name, value in request.query_params.multi_items():
         problem = text_problem(name) or text_problem(str(value))
         if problem is not None:
             errors.append(FieldError(name if not text_problem(name) else "query", problem))

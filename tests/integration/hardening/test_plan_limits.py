@@ -21,6 +21,7 @@ from invoicegraph.services.api_keys import create_key
 from invoicegraph.services.clients import ClientInput, create_client
 from invoicegraph.services.invoices import InvoiceData, create_draft, issue_invoice
 from invoicegraph.services.lines import LineData
+from tests.tax_ids import new_tax_id
 
 from ..invoices.test_concurrency import clone
 
@@ -32,7 +33,7 @@ SESSIONS = 20
 @pytest.fixture
 async def free_account(postgresql_database: Database) -> Account:
     async with postgresql_database.sessions() as session:
-        return await create_account(session, name="Gratis S.L.", tax_id="B12345674", plan="free")
+        return await create_account(session, name="Gratis S.L.", tax_id=new_tax_id(), plan="free")
 
 
 async def test_sixty_concurrent_issues_at_a_limit_of_fifty_issue_fifty(
