@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -9,6 +11,7 @@ from invoicegraph.db import models
 from invoicegraph.domain.errors import Forbidden
 from invoicegraph.resolvers.common import mutate
 from invoicegraph.schema.account_types import AccountPayload, AccountSettingsInput
+from invoicegraph.schema.arguments import described
 from invoicegraph.schema.context import Info
 from invoicegraph.services.account_settings import (
     SETTINGS_FIELDS,
@@ -32,7 +35,11 @@ class AccountMutations:
         description="Change the issuer's settings (admin keys, live mode). Invoices already "
         "issued keep the issuer data they were issued with."
     )
-    async def update_account(self, info: Info, input: AccountSettingsInput) -> AccountPayload:
+    async def update_account(
+        self,
+        info: Info,
+        input: Annotated[AccountSettingsInput, described("The settings to change.")],
+    ) -> AccountPayload:
         async def work(session: AsyncSession, account: models.Account) -> models.Account:
             auth = info.context.auth
             if auth is not None and auth.test_mode:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import enum
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,8 +12,10 @@ from invoicegraph.db import models
 from invoicegraph.domain.errors import Forbidden, ValidationFailed
 from invoicegraph.resolvers.common import maybe, maybe_ref, mutate, to_ref
 from invoicegraph.resolvers.invoice_mutations import line_data, texts
+from invoicegraph.schema.arguments import Id, described
 from invoicegraph.schema.catalog_types import TaxView
 from invoicegraph.schema.context import Info
+from invoicegraph.schema.enums import ApiKeyAccess
 from invoicegraph.schema.inputs import ClientInput, ProductInput, QuoteInput, SeriesInput, TaxInput
 from invoicegraph.schema.payloads import (
     ApiKeyPayload,
@@ -32,6 +35,12 @@ from invoicegraph.services.unset import UNSET
 def _set(value: Any) -> Any:
     """Optional input → UNSET when not sent; null stays None for nullable service fields."""
     return maybe(value)
+
+
+def _value(value: Any) -> Any:
+    """An optional enum input → its service string (UNSET and null as they are)."""
+    value = maybe(value)
+    return value.value if isinstance(value, enum.Enum) and value is not UNSET else value
 
 
 def client_data(data: ClientInput) -> clients.ClientInput:
@@ -63,7 +72,7 @@ def quote_data(data: QuoteInput) -> quotes.QuoteData:
         external_reference=_set(data.external_reference),
         intro_texts=texts(data.intro_texts),
         close_texts=texts(data.close_texts),
-        status=_set(data.status) if data.status is not None else UNSET,
+        status=_value(data.status) if data.status is not None else UNSET,
         lines=UNSET if lines is UNSET else line_data(lines or []),
     )
 
@@ -85,12 +94,12 @@ def product_data(data: ProductInput) -> products.ProductInput:
 
 def tax_data(data: TaxInput) -> taxes.TaxInput:
     return taxes.TaxInput(
-        kind=_set(data.kind) if data.kind is not None else UNSET,
+        kind=_value(data.kind) if data.kind is not None else UNSET,
         name=_set(data.name) if data.name is not None else UNSET,
         percentage=_set(data.percentage) if data.percentage is not None else UNSET,
         valid_from=_set(data.valid_from) if data.valid_from is not None else UNSET,
-        qualification=_set(data.qualification) if data.qualification is not None else UNSET,
-        exemption_code=_set(data.exemption_code),
+        qualification=_value(data.qualification) if data.qualification is not None else UNSET,
+        exemption_code=_value(data.exemption_code),
         is_default=_set(data.is_default) if data.is_default is not None else UNSET,
         active=_set(data.active) if data.active is not None else UNSET,
     )
@@ -99,7 +108,7 @@ def tax_data(data: TaxInput) -> taxes.TaxInput:
 def series_data(data: SeriesInput) -> catalog.SeriesInput:
     return catalog.SeriesInput(
         code=_set(data.code) if data.code is not None else UNSET,
-        kind=_set(data.kind) if data.kind is not None else UNSET,
+        kind=_value(data.kind) if data.kind is not None else UNSET,
         name=_set(data.name),
         number_format=_set(data.number_format) if data.number_format is not None else UNSET,
         is_default=_set(data.is_default) if data.is_default is not None else UNSET,
@@ -113,16 +122,18 @@ def _tax_view(rate: taxes.TaxWithRate) -> TaxView:
 
 @strawberry.type
 class CatalogMutations:
-    @strawberry.mutation
-    async def create_client(self, info: Info, input: ClientInput) -> ClientPayload:
+    @strawberry.mutation(description="Add a client.")
+    async def create_client(
+        self, info: Info, input: Annotated[ClientInput, described("The client's fields.")]
+    ) -> ClientPayload:
         client, errors = await mutate(
             info, lambda s, a: clients.create_client(s, a, client_data(input))
         )
         return ClientPayload(client=client, errors=errors)  # type: ignore[arg-type]
 
-    @strawberry.mutation
+    @strawberry.mutation(description="Change a client; only the fields sent change.")
     async def update_client(
-        self, info: Info, id: strawberry.ID, input: ClientInput
+        self, info: Info, id: Id, input: Annotated[ClientInput, described("The client's fields.")]
     ) -> ClientPayload:
         client, errors = await mutate(
             info,
@@ -134,7 +145,7 @@ class CatalogMutations:
 
     @strawberry.mutation(description="The client with this tax id, created when there is none.")
     async def find_or_create_client(
-        self, info: Info, input: ClientInput
+        self, info: Info, input: Annotated[ClientInput, described("The client's fields.")]
     ) -> FindOrCreateClientPayload:
         found, errors = await mutate(
             info, lambda s, a: clients.find_or_create_client(s, a, client_data(input))
@@ -142,15 +153,19 @@ class CatalogMutations:
         client, created = found if found is not None else (None, False)
         return FindOrCreateClientPayload(client=client, created=created, errors=errors)  # type: ignore[arg-type]
 
-    @strawberry.mutation
-    async def create_quote(self, info: Info, input: QuoteInput) -> QuotePayload:
+    @strawberry.mutation(description="Create a quote.")
+    async def create_quote(
+        self, info: Info, input: Annotated[QuoteInput, described("The quote's fields.")]
+    ) -> QuotePayload:
         quote, errors = await mutate(
             info, lambda s, a: quotes.create_quote(s, a, quote_data(input))
         )
         return QuotePayload(quote=quote, errors=errors)  # type: ignore[arg-type]
 
-    @strawberry.mutation
-    async def update_quote(self, info: Info, id: strawberry.ID, input: QuoteInput) -> QuotePayload:
+    @strawberry.mutation(description="Change a quote; only the fields sent change.")
+    async def update_quote(
+        self, info: Info, id: Id, input: Annotated[QuoteInput, described("The quote's fields.")]
+    ) -> QuotePayload:
         quote, errors = await mutate(
             info,
             lambda s, a: quotes.update_quote(s, a, to_ref(id, "id", "Quote"), quote_data(input)),
@@ -158,7 +173,7 @@ class CatalogMutations:
         return QuotePayload(quote=quote, errors=errors)  # type: ignore[arg-type]
 
     @strawberry.mutation(description="Turn an accepted quote into a draft invoice.")
-    async def convert_quote_to_invoice(self, info: Info, id: strawberry.ID) -> ConvertQuotePayload:
+    async def convert_quote_to_invoice(self, info: Info, id: Id) -> ConvertQuotePayload:
         async def work(session: AsyncSession, account: models.Account) -> tuple[Any, Any]:
             quote, invoice_id = await quotes.convert_quote(
                 session, account, to_ref(id, "id", "Quote")
@@ -171,16 +186,18 @@ class CatalogMutations:
         quote, invoice = result if result is not None else (None, None)
         return ConvertQuotePayload(quote=quote, invoice=invoice, errors=errors)
 
-    @strawberry.mutation
-    async def create_product(self, info: Info, input: ProductInput) -> ProductPayload:
+    @strawberry.mutation(description="Add a product to the catalogue.")
+    async def create_product(
+        self, info: Info, input: Annotated[ProductInput, described("The product's fields.")]
+    ) -> ProductPayload:
         product, errors = await mutate(
             info, lambda s, a: products.create_product(s, a, product_data(input))
         )
         return ProductPayload(product=product, errors=errors)  # type: ignore[arg-type]
 
-    @strawberry.mutation
+    @strawberry.mutation(description="Change a product; only the fields sent change.")
     async def update_product(
-        self, info: Info, id: strawberry.ID, input: ProductInput
+        self, info: Info, id: Id, input: Annotated[ProductInput, described("The product's fields.")]
     ) -> ProductPayload:
         product, errors = await mutate(
             info,
@@ -191,7 +208,9 @@ class CatalogMutations:
         return ProductPayload(product=product, errors=errors)  # type: ignore[arg-type]
 
     @strawberry.mutation(description="Add a tax to the catalogue.")
-    async def create_tax(self, info: Info, input: TaxInput) -> TaxPayload:
+    async def create_tax(
+        self, info: Info, input: Annotated[TaxInput, described("The tax's fields.")]
+    ) -> TaxPayload:
         async def work(session: AsyncSession, account: models.Account) -> TaxView:
             return _tax_view(await taxes.create_tax(session, account, tax_data(input)))
 
@@ -199,7 +218,9 @@ class CatalogMutations:
         return TaxPayload(tax=tax, errors=errors)  # type: ignore[arg-type]
 
     @strawberry.mutation(description="Change a tax; a new percentage adds a version.")
-    async def update_tax(self, info: Info, id: strawberry.ID, input: TaxInput) -> TaxPayload:
+    async def update_tax(
+        self, info: Info, id: Id, input: Annotated[TaxInput, described("The tax's fields.")]
+    ) -> TaxPayload:
         async def work(session: AsyncSession, account: models.Account) -> TaxView:
             ref = to_ref(id, "id", "Tax")
             return _tax_view(await taxes.update_tax(session, account, ref, tax_data(input)))
@@ -207,16 +228,20 @@ class CatalogMutations:
         tax, errors = await mutate(info, work)
         return TaxPayload(tax=tax, errors=errors)  # type: ignore[arg-type]
 
-    @strawberry.mutation
-    async def create_series(self, info: Info, input: SeriesInput) -> SeriesPayload:
+    @strawberry.mutation(description="Add a numbering series.")
+    async def create_series(
+        self, info: Info, input: Annotated[SeriesInput, described("The series' fields.")]
+    ) -> SeriesPayload:
         series, errors = await mutate(
             info, lambda s, a: catalog.create_series(s, a, series_data(input))
         )
         return SeriesPayload(series=series, errors=errors)  # type: ignore[arg-type]
 
-    @strawberry.mutation
+    @strawberry.mutation(
+        description="Change a series; its numbering fields freeze once it has issued."
+    )
     async def update_series(
-        self, info: Info, id: strawberry.ID, input: SeriesInput
+        self, info: Info, id: Id, input: Annotated[SeriesInput, described("The series' fields.")]
     ) -> SeriesPayload:
         series, errors = await mutate(
             info,
@@ -230,7 +255,13 @@ class CatalogMutations:
         description="Create an API key (admin). The secret is in this answer only."
     )
     async def create_api_key(
-        self, info: Info, access: str, test: bool = False, name: str = ""
+        self,
+        info: Info,
+        access: Annotated[ApiKeyAccess, strawberry.argument(description="What the key may do.")],
+        test: Annotated[
+            bool, strawberry.argument(description="A test key, working on the sandbox.")
+        ] = False,
+        name: Annotated[str, strawberry.argument(description="A name to recognise it by.")] = "",
     ) -> ApiKeyPayload:
         async def work(session: AsyncSession, account: models.Account) -> api_keys.CreatedKey:
             auth = info.context.auth
@@ -239,7 +270,7 @@ class CatalogMutations:
                 # test keys work on the sandbox: they must never mint a key to live data
                 raise Forbidden("a test key creates test keys only")
             return await api_keys.create_key(
-                session, owner, access=access, mode="test" if test else "live", name=name
+                session, owner, access=access.value, mode="test" if test else "live", name=name
             )
 
         created, errors = await mutate(info, work, access="admin")
@@ -250,7 +281,7 @@ class CatalogMutations:
         )
 
     @strawberry.mutation(description="Revoke an API key (admin); it stops working at once.")
-    async def revoke_api_key(self, info: Info, id: strawberry.ID) -> ApiKeyPayload:
+    async def revoke_api_key(self, info: Info, id: Id) -> ApiKeyPayload:
         async def work(session: AsyncSession, account: models.Account) -> models.ApiKey:
             owner = info.context.auth.owner if info.context.auth else account
             ref = to_ref(id, "id", "ApiKey")

@@ -14,6 +14,7 @@ from invoicegraph.db.models import Account
 from invoicegraph.domain.errors import DomainError, NotFound, ValidationFailed
 from invoicegraph.domain.validation import parse_id
 from invoicegraph.schema.context import Info
+from invoicegraph.schema.error_codes import bad_input
 from invoicegraph.schema.errors import UserError, top_level, user_errors
 from invoicegraph.schema.node import from_global_id
 from invoicegraph.services.api_keys import AuthContext
@@ -62,7 +63,8 @@ def to_ref(value: str | int, field: str, expected: str | None = None) -> Ref:
     decoded = from_global_id(text)
     if decoded is None or (expected is not None and decoded[0] != expected):
         kind = expected or "object"
-        raise ValidationFailed.single(field, f"{text!r} is not a {kind} id", "invalid")
+        shown = text if len(text) <= 60 else text[:60] + "…"
+        raise ValidationFailed.single(field, f"{shown!r} is not a {kind} id", "invalid")
     return decoded[1]
 
 
@@ -71,7 +73,7 @@ def arg_ref(value: str | int, field: str, expected: str | None = None) -> Ref:
     try:
         return to_ref(value, field, expected)
     except ValidationFailed as exc:
-        raise top_level("BAD_USER_INPUT", f"{field}: {exc.fields[0].message}") from None
+        raise bad_input(f"{field}: {exc.fields[0].message}", field) from None
 
 
 def maybe(value: Any) -> Any:
@@ -122,4 +124,4 @@ async def query(info: Info, work: Callable[[AsyncSession, Account], Awaitable[T]
     except DomainError as exc:
         errors = user_errors(exc)
         detail = "; ".join(f"{e.field}: {e.message}" if e.field else e.message for e in errors)
-        raise top_level("BAD_USER_INPUT", detail) from None
+        raise bad_input(detail, errors[0].field if errors else None) from None

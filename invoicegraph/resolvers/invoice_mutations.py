@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from invoicegraph.db import models
 from invoicegraph.domain.rectification import RectificationItem
 from invoicegraph.resolvers.common import maybe, maybe_ref, mutate, to_ref
+from invoicegraph.schema.arguments import Id, described
 from invoicegraph.schema.context import Info
 from invoicegraph.schema.inputs import (
     InvoiceInput,
@@ -110,14 +111,16 @@ async def _invoice(info: Info, work: Any) -> InvoicePayload:
 @strawberry.type
 class InvoiceMutations:
     @strawberry.mutation(description="Create a draft (proforma) invoice.")
-    async def create_invoice(self, info: Info, input: InvoiceInput) -> InvoicePayload:
+    async def create_invoice(
+        self, info: Info, input: Annotated[InvoiceInput, described("The invoice's fields.")]
+    ) -> InvoicePayload:
         return await _invoice(info, lambda s, a: invoices.create_draft(s, a, invoice_data(input)))
 
     @strawberry.mutation(
         description="Change an invoice. Issued invoices only take fields without fiscal meaning."
     )
     async def update_invoice(
-        self, info: Info, id: strawberry.ID, input: InvoiceInput
+        self, info: Info, id: Id, input: Annotated[InvoiceInput, described("The invoice's fields.")]
     ) -> InvoicePayload:
         async def work(session: AsyncSession, account: models.Account) -> models.Invoice:
             ref = to_ref(id, "id", "Invoice")
@@ -128,7 +131,7 @@ class InvoiceMutations:
     @strawberry.mutation(
         description="Delete a draft, or the last issued invoice of a series (VERI*FACTU off)."
     )
-    async def delete_invoice(self, info: Info, id: strawberry.ID) -> DeletePayload:
+    async def delete_invoice(self, info: Info, id: Id) -> DeletePayload:
         async def work(session: AsyncSession, account: models.Account) -> strawberry.ID:
             await invoices.delete_invoice(session, account, to_ref(id, "id", "Invoice"))
             return id
@@ -138,7 +141,12 @@ class InvoiceMutations:
 
     @strawberry.mutation(description="Issue a draft: give it the next number of its series.")
     async def issue_invoice(
-        self, info: Info, id: strawberry.ID, input: IssueInput | None = None
+        self,
+        info: Info,
+        id: Id,
+        input: Annotated[
+            IssueInput | None, described("How to issue it; the defaults when omitted.")
+        ] = None,
     ) -> InvoicePayload:
         async def work(session: AsyncSession, account: models.Account) -> models.Invoice:
             ref = to_ref(id, "id", "Invoice")
@@ -148,7 +156,12 @@ class InvoiceMutations:
 
     @strawberry.mutation(description="Rectificative invoice negating every line of the original.")
     async def correct_invoice(
-        self, info: Info, id: strawberry.ID, input: RectifyInput | None = None
+        self,
+        info: Info,
+        id: Id,
+        input: Annotated[
+            RectifyInput | None, described("Why; R1 and a draft when omitted.")
+        ] = None,
     ) -> InvoicePayload:
         data = input or RectifyInput()
 
@@ -169,7 +182,10 @@ class InvoiceMutations:
         description="Partial rectificative: only the items given (positive; the server negates)."
     )
     async def rectify_invoice(
-        self, info: Info, id: strawberry.ID, input: PartialRectifyInput
+        self,
+        info: Info,
+        id: Id,
+        input: Annotated[PartialRectifyInput, described("Why, and what to take back.")],
     ) -> InvoicePayload:
         async def work(session: AsyncSession, account: models.Account) -> models.Invoice:
             options = RectifyOptions(
@@ -193,7 +209,10 @@ class InvoiceMutations:
 
     @strawberry.mutation(description="Record the payment date of an issued invoice.")
     async def mark_invoice_paid(
-        self, info: Info, id: strawberry.ID, date: dt.date | None = None
+        self,
+        info: Info,
+        id: Id,
+        date: Annotated[dt.date | None, described("The payment date; today when omitted.")] = None,
     ) -> InvoicePayload:
         return await _invoice(
             info, lambda s, a: invoices.mark_paid(s, a, to_ref(id, "id", "Invoice"), date)
@@ -204,14 +223,17 @@ class InvoiceMutations:
         "(with VERI*FACTU on, a cancellation record joins the chain)."
     )
     async def annul_invoice(
-        self, info: Info, id: strawberry.ID, reason: str | None = None
+        self,
+        info: Info,
+        id: Id,
+        reason: Annotated[str | None, described("Why it is annulled.")] = None,
     ) -> InvoicePayload:
         return await _invoice(
             info, lambda s, a: invoices.annul_invoice(s, a, to_ref(id, "id", "Invoice"), reason)
         )
 
-    @strawberry.mutation
-    async def unmark_invoice_paid(self, info: Info, id: strawberry.ID) -> InvoicePayload:
+    @strawberry.mutation(description="Remove the payment date of an issued invoice.")
+    async def unmark_invoice_paid(self, info: Info, id: Id) -> InvoicePayload:
         return await _invoice(
             info, lambda s, a: invoices.unmark_paid(s, a, to_ref(id, "id", "Invoice"))
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from graphql import FieldNode
@@ -13,6 +13,7 @@ from invoicegraph.domain.errors import NotFound
 from invoicegraph.resolvers.common import admin, arg_ref, caller, lookup, query
 from invoicegraph.resolvers.prefetch import prefetch_clients, prefetch_lines, read_only
 from invoicegraph.resolvers.selection import selected_below_nodes
+from invoicegraph.schema.arguments import After, Before, First, Id, Last, Search, described
 from invoicegraph.schema.catalog_types import (
     Account,
     ApiKey,
@@ -27,8 +28,17 @@ from invoicegraph.schema.catalog_types import (
 )
 from invoicegraph.schema.connection import Connection, page_request, to_connection
 from invoicegraph.schema.context import Info
-from invoicegraph.schema.inputs import InvoiceFilterInput, InvoiceOrder, QuoteFilterInput
-from invoicegraph.schema.invoice_types import Invoice
+from invoicegraph.schema.enums import SeriesKind, TaxKind, service_value
+from invoicegraph.schema.error_codes import bad_input
+from invoicegraph.schema.input_bounds import bounded_argument
+from invoicegraph.schema.inputs import (
+    InvoiceFilterInput,
+    InvoiceOrder,
+    OrderDirection,
+    QuoteFilterInput,
+)
+from invoicegraph.schema.invoice_types import Invoice, InvoiceKind
+from invoicegraph.schema.limits import MAX_NODE_IDS
 from invoicegraph.schema.node import Node, from_global_id
 from invoicegraph.services import api_keys, catalog, clients, products, quotes, taxes
 from invoicegraph.services.invoices import InvoiceFilter, get_invoice, list_invoices
@@ -90,6 +100,42 @@ async def _fetch_node(session: AsyncSession, account: models.Account, kind: str,
     return await getter(session, account, ref)
 
 
+def _invoice_kind(kind: InvoiceKind | None) -> str | None:
+    """The services call a proforma a draft."""
+    if kind is None:
+        return None
+    return "draft" if kind is InvoiceKind.PROFORMA else service_value(kind)
+
+
+GlobalId = Annotated[
+    strawberry.ID, strawberry.argument(description="A global id (the `id` field of a Node).")
+]
+
+
+async def _nodes(info: Info, ids: list[strawberry.ID], argument: str) -> list[Any]:
+    """The objects ``ids`` name, or None for each that names nothing of the account."""
+    auth = caller(info)
+    decoded = []
+    for index, value in enumerate(ids):
+        found = from_global_id(str(value))
+        if found is None:
+            name = argument if argument == "id" else f"{argument}.{index}"
+            shown = str(value)[:60]
+            raise bad_input(f"{name}: {shown!r} is not a global id", name)
+        decoded.append(found)
+    answers: list[Any] = []
+    async with info.context.database.sessions() as session:
+        for kind, ref in decoded:
+            if kind == "Account":
+                answers.append(auth.account if auth.account.uuid == ref else None)
+                continue
+            try:
+                answers.append(await _fetch_node(session, auth.account, kind, ref))
+            except NotFound:
+                answers.append(None)
+    return answers
+
+
 def _relay_page(
     info: Info, first: int | None, after: str | None, last: int | None, before: str | None
 ) -> tuple[PageRequest, bool]:
@@ -106,38 +152,40 @@ def _relay_page(
 LIST_PAGE = PageRequest(limit=100, descending=False, with_total=False)
 
 
-@strawberry.type
+@strawberry.type(description="Every read of the API, scoped to the account of the key.")
 class Query:
-    @strawberry.field(description="Any object by its global id.")
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
-        auth = caller(info)
-        decoded = from_global_id(str(id))
-        if decoded is None:
-            return None
-        kind, ref = decoded
-        if kind == "Account":
-            return auth.account if auth.account.uuid == ref else None  # type: ignore[return-value]
-        try:
-            async with info.context.database.sessions() as session:
-                return await _fetch_node(session, auth.account, kind, ref)  # type: ignore[no-any-return]
-        except NotFound:
-            return None
+    @strawberry.field(description="Any object by its global id; null when there is none.")
+    async def node(self, info: Info, id: GlobalId) -> Node | None:
+        return (await _nodes(info, [id], "id"))[0]
+
+    @strawberry.field(
+        description="Objects by their global ids, in the order asked; null for each id that "
+        "names nothing. Each id weighs as a field in the query cost."
+    )
+    async def nodes(
+        self,
+        info: Info,
+        ids: Annotated[
+            list[strawberry.ID], bounded_argument(MAX_NODE_IDS, "Global ids (`id` fields).")
+        ],
+    ) -> list[Node | None]:
+        return await _nodes(info, ids, "ids")
 
     @strawberry.field(description="An invoice by global id, UUID or integer id.")
-    async def invoice(self, info: Info, id: strawberry.ID) -> Invoice | None:
+    async def invoice(self, info: Info, id: Id) -> Invoice | None:
         ref = arg_ref(id, "id", "Invoice")
         return await lookup(info, lambda s, a: get_invoice(s, a, ref))  # type: ignore[return-value]
 
-    @strawberry.field
+    @strawberry.field(description="The account's invoices, newest first unless ordered.")
     async def invoices(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: InvoiceFilterInput | None = None,
-        order: InvoiceOrder | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Annotated[InvoiceFilterInput | None, described("Which invoices.")] = None,
+        order: Annotated[InvoiceOrder | None, described("Their order; newest first.")] = None,
     ) -> Connection[Invoice]:
         order = order or InvoiceOrder()
         request, flipped = page_request(
@@ -145,14 +193,14 @@ class Query:
             after=after,
             last=last,
             before=before,
-            order_by=order.field.value,
-            descending=order.direction.value == "desc",
+            order_by=service_value(order.field),
+            descending=order.direction is OrderDirection.DESC,
             with_total=_selected(info, "totalCount"),
         )
         flt = filter or InvoiceFilterInput()
         service_filter = InvoiceFilter(
-            kind={"proforma": "draft"}.get(flt.kind.value, flt.kind.value) if flt.kind else None,
-            status=flt.status.value if flt.status else None,
+            kind=_invoice_kind(flt.kind),
+            status=service_value(flt.status) if flt.status else None,
             client=arg_ref(flt.client_id, "filter.clientId", "Client") if flt.client_id else None,
             series=arg_ref(flt.series_id, "filter.seriesId", "Series") if flt.series_id else None,
             rectifies=arg_ref(flt.rectifies_id, "filter.rectifiesId", "Invoice")
@@ -191,21 +239,21 @@ class Query:
 
         return to_connection(await query(info, work), flipped)
 
-    @strawberry.field
-    async def client(self, info: Info, id: strawberry.ID) -> Client | None:
+    @strawberry.field(description="A client by id; null when there is none.")
+    async def client(self, info: Info, id: Id) -> Client | None:
         ref = arg_ref(id, "id", "Client")
         return await lookup(info, lambda s, a: clients.get_client(s, a, ref))  # type: ignore[return-value]
 
-    @strawberry.field
+    @strawberry.field(description="The account's clients, newest first.")
     async def clients(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        search: str | None = None,
-        tax_id: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        search: Search = None,
+        tax_id: Annotated[str | None, described("Clients with exactly this tax id.")] = None,
     ) -> Connection[Client]:
         request, flipped = _relay_page(info, first, after, last, before)
         page = await query(
@@ -213,20 +261,20 @@ class Query:
         )
         return to_connection(page, flipped)
 
-    @strawberry.field
-    async def quote(self, info: Info, id: strawberry.ID) -> Quote | None:
+    @strawberry.field(description="A quote by id; null when there is none.")
+    async def quote(self, info: Info, id: Id) -> Quote | None:
         ref = arg_ref(id, "id", "Quote")
         return await lookup(info, lambda s, a: quotes.get_quote(s, a, ref))  # type: ignore[return-value]
 
-    @strawberry.field
+    @strawberry.field(description="The account's quotes, newest first.")
     async def quotes(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: QuoteFilterInput | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Annotated[QuoteFilterInput | None, described("Which quotes.")] = None,
     ) -> Connection[Quote]:
         request, flipped = _relay_page(info, first, after, last, before)
         flt = filter or QuoteFilterInput()
@@ -239,31 +287,35 @@ class Query:
                 a,
                 request,
                 external_reference=flt.external_reference,
-                status=flt.status,
+                status=flt.status.value if flt.status else None,
                 client=client_ref,
                 with_lines=with_lines,
             ),
         )
         return to_connection(page, flipped)
 
-    @strawberry.field
+    @strawberry.field(description="The account's product catalogue, newest first.")
     async def products(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        search: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        search: Search = None,
     ) -> Connection[Product]:
         request, flipped = _relay_page(info, first, after, last, before)
         page = await query(info, lambda s, a: products.list_products(s, a, request, search=search))
         return to_connection(page, flipped)
 
     @strawberry.field(description="The tax catalogue with current rates.")
-    async def taxes(self, info: Info, kind: str | None = None) -> list[Tax]:
+    async def taxes(
+        self, info: Info, kind: Annotated[TaxKind | None, described("Taxes of this kind.")] = None
+    ) -> list[Tax]:
+        wanted = kind.value if kind is not None else None
+
         async def work(session: AsyncSession, account: models.Account) -> list[Any]:
-            page = await taxes.list_taxes(session, account, LIST_PAGE, kind=kind)
+            page = await taxes.list_taxes(session, account, LIST_PAGE, kind=wanted)
             async with session.begin():
                 rates = await taxes.current_rates(session, account, [t.id for t in page.items])
             return [
@@ -272,15 +324,20 @@ class Query:
 
         return await query(info, work)
 
-    @strawberry.field
-    async def series(self, info: Info, kind: str | None = None) -> list[Series]:
+    @strawberry.field(description="The account's numbering series.")
+    async def series(
+        self,
+        info: Info,
+        kind: Annotated[SeriesKind | None, described("Series of this kind.")] = None,
+    ) -> list[Series]:
+        wanted = kind.value if kind is not None else None
         page = await query(
             info,
-            lambda s, a: catalog.list_series(s, a, LIST_PAGE, kind=kind),
+            lambda s, a: catalog.list_series(s, a, LIST_PAGE, kind=wanted),
         )
         return page.items  # type: ignore[no-any-return]
 
-    @strawberry.field
+    @strawberry.field(description="The account's payment methods.")
     async def payment_methods(self, info: Info) -> list[PaymentMethod]:
         page = await query(
             info,
@@ -288,7 +345,7 @@ class Query:
         )
         return page.items  # type: ignore[no-any-return]
 
-    @strawberry.field
+    @strawberry.field(description="The account's due-date terms.")
     async def due_date_terms(self, info: Info) -> list[DueDateTerm]:
         page = await query(
             info,

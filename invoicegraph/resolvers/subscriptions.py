@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import AsyncGenerator
+from typing import Annotated
 
 import strawberry
 from starlette.websockets import WebSocket
@@ -21,19 +22,19 @@ from invoicegraph.services.events import BROKER
 from invoicegraph.services.invoices.loading import load_invoice
 
 
-@strawberry.enum
+@strawberry.enum(description="What happened to an invoice.")
 class InvoiceEventKind(enum.Enum):
-    CREATED = "created"
-    ISSUED = "issued"
-    RECTIFIED = "rectified"
-    PAID = "paid"
+    CREATED = strawberry.enum_value("created", description="A draft was created.")
+    ISSUED = strawberry.enum_value("issued", description="It was issued (numbered).")
+    RECTIFIED = strawberry.enum_value("rectified", description="A rectificative corrected it.")
+    PAID = strawberry.enum_value("paid", description="Its payment date was recorded.")
 
 
-@strawberry.type
+@strawberry.type(description="A change to an invoice of the account.")
 class InvoiceEvent:
-    kind: InvoiceEventKind
+    kind: InvoiceEventKind = strawberry.field(description="What happened.")
     invoice_id: strawberry.ID = strawberry.field(description="The invoice's UUID.")
-    invoice: Invoice | None
+    invoice: Invoice | None = strawberry.field(description="The invoice as it is now.")
 
 
 async def _require_active_key(info: Info) -> None:
@@ -47,16 +48,21 @@ async def _require_active_key(info: Info) -> None:
     raise top_level("UNAUTHENTICATED", REVOKED_CLOSE_REASON)
 
 
-@strawberry.type
+@strawberry.type(description="Live events, over WebSocket (graphql-transport-ws).")
 class Subscription:
     @strawberry.subscription(
         description="Invoices of your account as they are created, issued, rectified and paid."
     )
     async def invoice_events(
-        self, info: Info, kinds: list[InvoiceEventKind] | None = None
+        self,
+        info: Info,
+        kinds: Annotated[
+            list[InvoiceEventKind] | None,
+            strawberry.argument(description="Only these kinds; every kind when omitted."),
+        ] = None,
     ) -> AsyncGenerator[InvoiceEvent, None]:
         auth = caller(info)
-        wanted = {k.value for k in kinds} if kinds else None
+        wanted = {str(k.value) for k in kinds} if kinds else None
         database = info.context.database
         await _require_active_key(info)
         async with BROKER.subscribe(database, auth.account.id) as queue:

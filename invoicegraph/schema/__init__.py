@@ -2,33 +2,87 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
-    MaskErrors,
     MaxTokensLimiter,
     ParserCache,
     SchemaExtension,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
+from invoicegraph.schema.error_codes import BAD_USER_INPUT, INTERNAL, ErrorCodes, coded
 from invoicegraph.schema.execution import PlainDataExecutionContext
 from invoicegraph.schema.limits import MAX_TOKENS, REQUEST_RULES
 from invoicegraph.schema.scalars import SCALAR_MAP
 from invoicegraph.schema.validation_cache import CachedValidation
 
+SUBSCRIPTION_OVER_HTTP = (
+    "subscriptions are served over WebSocket at this address "
+    "(protocol graphql-transport-ws); a POST runs queries and mutations"
+)
+
 
 def expected_graphql_error(error: GraphQLError) -> bool:
-    """Errors we raised on purpose (they carry a code) or that describe the request itself
-    (syntax, validation) are shown; anything else is masked — no tracebacks, no SQL."""
-    if error.extensions and "code" in error.extensions:
-        return True
-    # no path: the request itself was refused (syntax, validation, a bad literal)
+    """Whether an error is the client's (logged as one line) rather than a fault: every
+    error leaves with a code (``error_codes.py``); masked faults say INTERNAL_SERVER_ERROR."""
+    code = (error.extensions or {}).get("code")
+    if code is not None:
+        return bool(code != INTERNAL)
+    # not coded yet (the log sees errors before the schema codes them): request-level
     return error.path is None or error.original_error is None
+
+
+class InvoiceSchema(strawberry.Schema):
+    """The schema; a single-result execution (an HTTP POST or GET) never runs a subscription:
+    its resolver is a stream that only the WebSocket transport can deliver. Its errors all
+    leave with a code (``error_codes.py``): the ``ErrorCodes`` extension codes what passes
+    through the operation, this also what Strawberry answers around it (a syntax error)."""
+
+    def __init__(self, *args: Any, hide_suggestions: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.hide_suggestions = hide_suggestions
+
+    async def execute(  # type: ignore[override]
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        allowed = set(allowed_operation_types or (OperationType.QUERY, OperationType.MUTATION))
+        allowed.discard(OperationType.SUBSCRIPTION)
+        try:
+            result = await super().execute(
+                query,
+                variable_values=variable_values,
+                context_value=context_value,
+                root_value=root_value,
+                operation_name=operation_name,
+                allowed_operation_types=allowed,
+                operation_extensions=operation_extensions,
+            )
+        except InvalidOperationTypeError as exc:
+            if exc.operation_type is not OperationType.SUBSCRIPTION:
+                raise
+            error = GraphQLError(SUBSCRIPTION_OVER_HTTP, extensions={"code": BAD_USER_INPUT})
+            return ExecutionResult(data=None, errors=[error])
+        if result.errors:
+            result.errors = [
+                coded(e, hide_suggestions=self.hide_suggestions) for e in result.errors
+            ]
+        return result
 
 
 def build_schema(*, introspection: bool = True) -> strawberry.Schema:
@@ -38,22 +92,22 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
     from invoicegraph.resolvers.queries import Query
     from invoicegraph.resolvers.subscriptions import Subscription
 
-    @strawberry.type
+    @strawberry.type(description="Every write of the API; write keys (admin for keys and account).")
     class Mutation(InvoiceMutations, CatalogMutations, AccountMutations):
         pass
 
     # factories, so every request gets fresh extension instances
     extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
         lambda: ParserCache(maxsize=1024),
-        lambda: CachedValidation(maxsize=1024),
+        lambda: CachedValidation(maxsize=1024, hide_suggestions=not introspection),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         # one tuple of rule classes for every request, so that validation results are cached
         lambda: AddValidationRules(list(REQUEST_RULES)),
-        lambda: MaskErrors(should_mask_error=lambda error: not expected_graphql_error(error)),
+        lambda: ErrorCodes(hide_suggestions=not introspection),
     ]
     if not introspection:
         extensions.append(DisableIntrospection)
-    return strawberry.Schema(
+    return InvoiceSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -61,4 +115,5 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
         config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALAR_MAP),
         # plain data (most of a page) skips the per-field resolver machinery: execution.py
         execution_context_class=PlainDataExecutionContext,
+        hide_suggestions=not introspection,
     )

@@ -13,31 +13,49 @@ from invoicegraph.schema.errors import UserError
 )
 class AccountSettingsInput:
     name: str | None = strawberry.field(default=strawberry.UNSET, description="Legal name.")
-    trade_name: str | None = strawberry.field(default=strawberry.UNSET)
+    trade_name: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Commercial name, printed beside the legal name."
+    )
     tax_id: str | None = strawberry.field(
         default=strawberry.UNSET,
         description="NIF/CIF; unique among live accounts, fixed once invoices are issued.",
     )
-    address: str | None = strawberry.field(default=strawberry.UNSET)
-    city: str | None = strawberry.field(default=strawberry.UNSET)
-    province: str | None = strawberry.field(default=strawberry.UNSET)
-    postal_code: str | None = strawberry.field(default=strawberry.UNSET)
+    address: str | None = strawberry.field(default=strawberry.UNSET, description="Street address.")
+    city: str | None = strawberry.field(default=strawberry.UNSET, description="City.")
+    province: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Province or region."
+    )
+    postal_code: str | None = strawberry.field(default=strawberry.UNSET, description="Postal code.")
     country: str | None = strawberry.field(default=strawberry.UNSET, description="ISO 3166-1.")
-    email: str | None = strawberry.field(default=strawberry.UNSET)
-    phone: str | None = strawberry.field(default=strawberry.UNSET)
-    iban: str | None = strawberry.field(default=strawberry.UNSET)
-    default_lang: str | None = strawberry.field(default=strawberry.UNSET)
-    default_date_format: str | None = strawberry.field(default=strawberry.UNSET)
-    default_money_format: str | None = strawberry.field(default=strawberry.UNSET)
-    default_currency: str | None = strawberry.field(default=strawberry.UNSET)
+    email: str | None = strawberry.field(default=strawberry.UNSET, description="Contact email.")
+    phone: str | None = strawberry.field(default=strawberry.UNSET, description="Contact phone.")
+    iban: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Where the account collects (IBAN)."
+    )
+    default_lang: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Language of new documents, e.g. es."
+    )
+    default_date_format: str | None = strawberry.field(
+        default=strawberry.UNSET, description="How new documents print dates."
+    )
+    default_money_format: str | None = strawberry.field(
+        default=strawberry.UNSET, description="How new documents print amounts."
+    )
+    default_currency: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Currency of new documents (ISO 4217)."
+    )
     brand_color: str | None = strawberry.field(default=strawberry.UNSET, description="#RRGGBB.")
     timezone: str | None = strawberry.field(
         default=strawberry.UNSET, description="IANA zone of the issue dates (Europe/Madrid)."
     )
-    verifactu_enabled: bool | None = strawberry.field(default=strawberry.UNSET)
+    verifactu_enabled: bool | None = strawberry.field(
+        default=strawberry.UNSET, description="Register issued invoices with VERI*FACTU."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The answer of updateAccount.")
 class AccountPayload:
-    account: Account | None
-    errors: list[UserError]
+    account: Account | None = strawberry.field(description="The account as it is now.")
+    errors: list[UserError] = strawberry.field(
+        description="Why the input was refused; empty on success."
+    )

@@ -6,33 +6,37 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 
-from invoicegraph.domain.errors import ValidationFailed
+from invoicegraph.schema.error_codes import bad_input
 from invoicegraph.services.pagination import MAX_PAGE_SIZE, Page, PageRequest
 
 T = TypeVar("T")
 DEFAULT_PAGE_SIZE = 25
 
 
-@strawberry.type
+@strawberry.type(description="Where a page sits in its list (Relay).")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="More items follow: ask with after.")
+    has_previous_page: bool = strawberry.field(
+        description="Items come before: ask with last and before."
+    )
+    start_cursor: str | None = strawberry.field(description="The first item's cursor.")
+    end_cursor: str | None = strawberry.field(description="The last item's cursor.")
 
 
-@strawberry.type
+@strawberry.type(description="An item of a page and its cursor.")
 class Edge(Generic[T]):
-    cursor: str
-    node: T
+    cursor: str = strawberry.field(description="Opaque position of the item in the list.")
+    node: T = strawberry.field(description="The item.")
 
 
-@strawberry.type
+@strawberry.type(description="A page of a list (a Relay connection).")
 class Connection(Generic[T]):
-    edges: list[Edge[T]]
-    nodes: list[T]
-    page_info: PageInfo
-    total_count: int | None = strawberry.field(description="Rows matching the filters.")
+    edges: list[Edge[T]] = strawberry.field(description="The items with their cursors.")
+    nodes: list[T] = strawberry.field(description="The items (the edges' nodes).")
+    page_info: PageInfo = strawberry.field(description="Cursors and whether pages follow.")
+    total_count: int | None = strawberry.field(
+        description="Rows matching the filters (counted only when selected)."
+    )
 
 
 def page_request(
@@ -48,12 +52,11 @@ def page_request(
     """Translate Relay arguments; the flag says the page must be flipped back (``last``
     without ``before`` reads the list from its end)."""
     if first is not None and last is not None:
-        raise ValidationFailed.single("first", "use either first or last, not both")
+        raise bad_input("first: use either first or last, not both", "first")
     size = first if first is not None else last if last is not None else DEFAULT_PAGE_SIZE
     if not 1 <= size <= MAX_PAGE_SIZE:
-        raise ValidationFailed.single(
-            "first" if last is None else "last", f"must be between 1 and {MAX_PAGE_SIZE}"
-        )
+        argument = "first" if last is None else "last"
+        raise bad_input(f"{argument}: must be between 1 and {MAX_PAGE_SIZE}", argument)
     if last is not None and before is None and after is None:
         return (
             PageRequest(

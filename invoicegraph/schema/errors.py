@@ -23,21 +23,41 @@ from invoicegraph.domain.errors import (
 
 @strawberry.enum(description="Why an input was refused.")
 class ErrorCode(enum.Enum):
-    INVALID = "invalid"
-    REQUIRED = "required"
-    TOO_LONG = "too_long"
-    TOO_SHORT = "too_short"
-    TOO_MANY = "too_many"
-    OUT_OF_RANGE = "out_of_range"
-    INVALID_CHOICE = "invalid_choice"
-    DUPLICATE = "duplicate"
-    NOT_FOUND = "not_found"
-    CONFLICT = "conflict"
-    IMMUTABLE = "immutable"
-    NO_MATCH = "no_match"
-    EXCEEDS_REMAINING = "exceeds_remaining"
-    BEFORE_LAST_ISSUE = "before_last_issue"
-    IDEMPOTENCY_MISMATCH = "idempotency_mismatch"
+    INVALID = strawberry.enum_value("invalid", description="The value is not valid here.")
+    REQUIRED = strawberry.enum_value("required", description="The field must be sent.")
+    TOO_LONG = strawberry.enum_value("too_long", description="The text is too long.")
+    TOO_SHORT = strawberry.enum_value("too_short", description="The text is too short.")
+    TOO_MANY = strawberry.enum_value("too_many", description="The list has too many items.")
+    OUT_OF_RANGE = strawberry.enum_value(
+        "out_of_range", description="The number is out of its range."
+    )
+    INVALID_CHOICE = strawberry.enum_value(
+        "invalid_choice", description="The value is not one of the allowed ones."
+    )
+    DUPLICATE = strawberry.enum_value(
+        "duplicate", description="Another object has this value already."
+    )
+    NOT_FOUND = strawberry.enum_value(
+        "not_found", description="The id names nothing of this account."
+    )
+    CONFLICT = strawberry.enum_value(
+        "conflict", description="The object's state does not allow it."
+    )
+    IMMUTABLE = strawberry.enum_value(
+        "immutable", description="An issued invoice's fiscal field cannot change."
+    )
+    NO_MATCH = strawberry.enum_value(
+        "no_match", description="A rectification item matches no line of the original."
+    )
+    EXCEEDS_REMAINING = strawberry.enum_value(
+        "exceeds_remaining", description="More than the original line still has to rectify."
+    )
+    BEFORE_LAST_ISSUE = strawberry.enum_value(
+        "before_last_issue", description="The date precedes the series' last issue date."
+    )
+    IDEMPOTENCY_MISMATCH = strawberry.enum_value(
+        "idempotency_mismatch", description="The Idempotency-Key was used with another request."
+    )
 
 
 @strawberry.type(description="An input the operation refused, and why.")
@@ -45,8 +65,8 @@ class UserError:
     field: str | None = strawberry.field(
         description="Path of the offending input field, e.g. `lines.1.quantity`."
     )
-    message: str
-    code: ErrorCode
+    message: str = strawberry.field(description="What is wrong, for a person.")
+    code: ErrorCode = strawberry.field(description="What is wrong, for a program.")
 
 
 # service field names → the GraphQL input names

@@ -1,9 +1,13 @@
 """Production limits: what a single GraphQL request may ask for.
 
-Depth, aliases and tokens use Strawberry's extensions; the number of mutations and the query
-cost are validation rules of ours. Cost counts every selected field, multiplying by the page
-size a connection or list asks for (``first``/``last``, else the default page), so a
-100 × 100 × 100 nesting is refused before any resolver runs.
+Depth, aliases and tokens use Strawberry's extensions; the number of mutations, the query
+cost and the length of list inputs (``input_bounds.py``) are validation rules of ours. Cost
+counts every selected field, multiplying by the page size a connection or list asks for
+(``first``/``last``, else the default page), so a 100 × 100 × 100 nesting is refused before
+any resolver runs. Fields that cost far more than a read weigh more: an invoice's ``document``
+is rendered (a PDF is ~0.1 s of CPU), so with a budget of ``MAX_COST`` a request asks for at
+most 9 PDFs or 4 Factur-X PDFs, and 100 aliases of ``invoice { document { filename } }`` are
+refused by validation, before anything renders. A connection weighs its SQL query too.
 """
 
 from __future__ import annotations
@@ -11,10 +15,12 @@ from __future__ import annotations
 from typing import Any
 
 from graphql import (
+    EnumValueNode,
     FieldNode,
     FragmentDefinitionNode,
     GraphQLError,
     IntValueNode,
+    ListValueNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
@@ -24,15 +30,26 @@ from graphql import (
 )
 from strawberry.extensions import max_aliases, query_depth_limiter
 
+from invoicegraph.schema.input_bounds import ListBoundsRule
+
 MAX_DEPTH = 12
 MAX_ALIASES = 100
 MAX_TOKENS = 10_000
 MAX_MUTATIONS = 4
 MAX_COST = 200_000  # a page of 100 invoices × 50 lines × 3 taxes costs about 70,000
 DEFAULT_LIST_SIZE = 25
+MAX_PAGE = 100  # services.pagination.MAX_PAGE_SIZE: a larger page is refused by the resolver
 # lists without page arguments: how many items one is assumed to hold
 NESTED_LIST_SIZES = {"lines": 50, "taxes": 3, "taxBreakdown": 3, "rectifications": 5}
 LIST_FIELDS = {"invoices", "clients", "quotes", "products", "edges", "nodes", *NESTED_LIST_SIZES}
+CONNECTION_FIELDS = {"invoices", "clients", "quotes", "products"}
+CONNECTION_WEIGHT = 10
+"""What a connection costs besides its items: a keyset query and maybe a count."""
+DOCUMENT_WEIGHTS = {"PDF": 20_000, "FACTURX_PDF": 40_000, "FACTURX": 5_000, "UBL": 5_000}
+DOCUMENT_WEIGHTS["FACTURAE"] = 5_000
+DOCUMENT_DEFAULT_FORMAT = "PDF"
+MAX_NODE_IDS = 100
+"""Ids one ``nodes(ids:)`` takes."""
 
 
 MAX_EXPANDED_SELECTIONS = 5_000
@@ -131,14 +148,36 @@ class QueryCostRule(ValidationRule):
                 )
             )
 
+    def _weight(self, field: FieldNode) -> int:
+        """What the field itself costs: 1 for a read, more for rendering or a query."""
+        name = field.name.value
+        if name == "document":
+            format_ = DOCUMENT_DEFAULT_FORMAT
+            for argument in field.arguments or ():
+                if argument.name.value == "format":
+                    value = argument.value
+                    # a variable may ask for the dearest format
+                    format_ = value.value if isinstance(value, EnumValueNode) else "FACTURX_PDF"
+            return DOCUMENT_WEIGHTS.get(format_, max(DOCUMENT_WEIGHTS.values()))
+        if name in CONNECTION_FIELDS:
+            return CONNECTION_WEIGHT
+        return 1
+
     def _size(self, field: FieldNode) -> int:
         for argument in field.arguments or ():
+            if argument.name.value == "ids":
+                value = argument.value
+                return len(value.values) if isinstance(value, ListValueNode) else MAX_NODE_IDS
             if argument.name.value in ("first", "last"):
                 value = argument.value
                 if isinstance(value, IntValueNode):
-                    return max(1, int(value.value))
+                    # a page too large is refused by its resolver, or here when it costs too
+                    # much; a literal beyond Int is left to the literal check (not even read)
+                    text = value.value
+                    size = int(text) if len(text) <= 11 else 2**31
+                    return max(1, size) if size < 2**31 else 1
                 if isinstance(value, VariableNode):
-                    return 100  # a variable may ask for the largest page
+                    return MAX_PAGE  # a variable may ask for the largest page
         name = field.name.value
         if name in NESTED_LIST_SIZES:
             return NESTED_LIST_SIZES[name]
@@ -153,10 +192,12 @@ class QueryCostRule(ValidationRule):
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
                 inner = self._cost(selection.selection_set, variables, depth + 1)
-                multiplier = self._size(selection) if selection.name.value in LIST_FIELDS else 1
-                if selection.name.value in ("edges", "nodes"):
+                name = selection.name.value
+                by_ids = any(a.name.value == "ids" for a in selection.arguments or ())
+                multiplier = self._size(selection) if name in LIST_FIELDS else 1
+                if name in ("edges", "nodes") and not by_ids:
                     multiplier = 1  # the connection field already counted its page
-                total += 1 + multiplier * inner
+                total += self._weight(selection) + multiplier * inner
             elif hasattr(selection, "type_condition"):  # inline fragment
                 total += self._cost(selection.selection_set, variables, depth + 1)  # type: ignore[attr-defined]
             else:  # fragment spread
@@ -175,4 +216,5 @@ REQUEST_RULES: tuple[type[ValidationRule], ...] = (
     AliasesRule,
     MaxMutationsRule,
     QueryCostRule,
+    ListBoundsRule,
 )

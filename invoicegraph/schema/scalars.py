@@ -1,7 +1,13 @@
-"""Scalars: money and quantities as exact decimal strings ("4494.38"), never floats."""
+"""Scalars: money and quantities as exact decimal strings ("4494.38"), never floats; dates,
+instants and UUIDs in their standard text forms. Each says its format in its description and
+links the specification with ``@specifiedBy``, so that code generators and readers know what
+travels as a string."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import uuid
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -62,9 +68,78 @@ def parse_decimal(value: Any) -> Decimal:
 
 DecimalScalar = scalar(
     name="Decimal",
-    description='An exact decimal as a string, e.g. "4494.38". Money has two decimals.',
+    description='An exact decimal number as a JSON string, e.g. "4494.38" or "-15": digits '
+    'with an optional sign and "." decimal point (no thousands separator, no exponent in '
+    "answers). Money has two decimals, rounded half away from zero. Inputs also take a JSON "
+    "number, read as the text it was written with.",
+    specified_by_url="https://speleotrove.com/decimal/daconvs.html#reftonum",
     serialize=serialize_decimal,
     parse_value=parse_decimal,
 )
 
-SCALAR_MAP: dict[object, ScalarDefinition] = {Decimal: DecimalScalar}
+_FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_date(value: Any) -> dt.date:
+    if not isinstance(value, str) or not _FULL_DATE.fullmatch(value):
+        raise ValueError(f"{value!r} is not a date as YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a date: {exc}") from None
+
+
+def parse_datetime(value: Any) -> dt.datetime:
+    if not isinstance(value, str) or len(value) > 40:
+        raise ValueError(f"{value!r} is not an RFC 3339 date-time")
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"{value!r} is not an RFC 3339 date-time") from None
+    if parsed.tzinfo is None:
+        raise ValueError(f"{value!r} has no UTC offset (e.g. Z or +01:00)")
+    return parsed
+
+
+def parse_uuid(value: Any) -> uuid.UUID:
+    if not isinstance(value, str) or len(value) > 45:
+        raise ValueError(f"{value!r} is not a UUID")
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a UUID") from None
+
+
+DateScalar = scalar(
+    name="Date",
+    description='A calendar date as a string "YYYY-MM-DD" (RFC 3339 full-date), e.g. '
+    '"2025-03-31". Dates of invoices are dates in the account\'s time zone.',
+    specified_by_url="https://www.rfc-editor.org/rfc/rfc3339#section-5.6",
+    serialize=dt.date.isoformat,
+    parse_value=parse_date,
+)
+
+DateTimeScalar = scalar(
+    name="DateTime",
+    description="An instant as an RFC 3339 date-time string with its UTC offset, e.g. "
+    '"2025-03-31T09:30:00.123456+00:00"; inputs also take "Z" for UTC.',
+    specified_by_url="https://www.rfc-editor.org/rfc/rfc3339#section-5.6",
+    serialize=dt.datetime.isoformat,
+    parse_value=parse_datetime,
+)
+
+UUIDScalar = scalar(
+    name="UUID",
+    description="A UUID as its 36-character string, lower-case hexadecimal in groups "
+    '8-4-4-4-12, e.g. "0b9ac7a2-5d4e-4f43-9a47-3a8d2f0c1e55".',
+    specified_by_url="https://www.rfc-editor.org/rfc/rfc9562",
+    serialize=str,
+    parse_value=parse_uuid,
+)
+
+SCALAR_MAP: dict[object, ScalarDefinition] = {
+    Decimal: DecimalScalar,
+    dt.date: DateScalar,
+    dt.datetime: DateTimeScalar,
+    uuid.UUID: UUIDScalar,
+}

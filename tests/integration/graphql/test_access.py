@@ -30,11 +30,11 @@ MUTATIONS = {
     "convertQuoteToInvoice": 'convertQuoteToInvoice(id: "%(quote)s") { errors { code } }',
     "createProduct": 'createProduct(input: {name: "P", price: "1"}) { errors { code } }',
     "updateProduct": 'updateProduct(id: "%(product)s", input: {name: "Q"}) { errors { code } }',
-    "createTax": 'createTax(input: {kind: "vat", name: "IVA 5", percentage: "5"}) { errors { code } }',
+    "createTax": 'createTax(input: {kind: VAT, name: "IVA 5", percentage: "5"}) { errors { code } }',
     "updateTax": 'updateTax(id: "%(tax)s", input: {name: "T"}) { errors { code } }',
-    "createSeries": 'createSeries(input: {code: "Z", kind: "ordinary"}) { errors { code } }',
+    "createSeries": 'createSeries(input: {code: "Z", kind: ORDINARY}) { errors { code } }',
     "updateSeries": 'updateSeries(id: "%(series)s", input: {name: "S"}) { errors { code } }',
-    "createApiKey": 'createApiKey(access: "read") { errors { code } }',
+    "createApiKey": "createApiKey(access: READ) { errors { code } }",
     "revokeApiKey": 'revokeApiKey(id: "%(key)s") { errors { code } }',
 }
 CREATES = {
@@ -157,7 +157,7 @@ async def test_a_revoked_key_is_unauthenticated(
 ) -> None:
     admin_key = await make_key(database, account, "admin")
     created = await gql(
-        'mutation { createApiKey(access: "write") { secret apiKey { id } } }', key=admin_key
+        "mutation { createApiKey(access: WRITE) { secret apiKey { id } } }", key=admin_key
     )
     payload = created["data"]["createApiKey"]
     assert payload["secret"].startswith("fv_live_")
@@ -171,5 +171,5 @@ async def test_a_revoked_key_is_unauthenticated(
 
 
 async def test_a_write_key_cannot_manage_keys(gql: GQL) -> None:
-    body = await gql('mutation { createApiKey(access: "admin") { secret } }', expect_errors=True)
+    body = await gql("mutation { createApiKey(access: ADMIN) { secret } }", expect_errors=True)
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"

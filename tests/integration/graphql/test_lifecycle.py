@@ -101,7 +101,7 @@ async def test_full_lifecycle_through_graphql(gql: GQL) -> None:
         and result["fullNumber"] == "R1"
         and result["kind"] == "RECTIFICATIVE"
     )
-    assert result["rectifies"] == {"uuid": invoice["uuid"], "rectifiedStatus": "partial"}
+    assert result["rectifies"] == {"uuid": invoice["uuid"], "rectifiedStatus": "PARTIAL"}
 
     paid = await gql(
         """mutation($id: ID!) { markInvoicePaid(id: $id) { invoice { isPaid payedAt } errors { message } } }""",

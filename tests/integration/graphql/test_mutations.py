@@ -148,19 +148,25 @@ async def test_quotes_create_update_convert(gql: GQL) -> None:
         {"c": client},
     )
     quote = created["data"]["createQuote"]["quote"]
-    assert quote["status"] == "draft" and quote["totalWithTaxes"] == "110.00"
+    assert quote["status"] == "DRAFT" and quote["totalWithTaxes"] == "110.00"
     early = await gql(
         "mutation($id: ID!) { convertQuoteToInvoice(id: $id) { invoice { id } errors { code } } }",
         {"id": quote["id"]},
     )
     assert early["data"]["convertQuoteToInvoice"]["errors"] == [{"code": "CONFLICT"}]
     bad = await gql(
-        'mutation($id: ID!) { updateQuote(id: $id, input: {status: "won"}) { errors { field code } } }',
+        "mutation($id: ID!) { updateQuote(id: $id, input: {status: CONVERTED}) { errors { field code } } }",
         {"id": quote["id"]},
     )
     assert bad["data"]["updateQuote"]["errors"] == [{"field": "status", "code": "INVALID_CHOICE"}]
+    won = await gql(
+        "mutation($id: ID!) { updateQuote(id: $id, input: {status: WON}) { errors { code } } }",
+        {"id": quote["id"]},
+        expect_errors=True,
+    )
+    assert won["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     await gql(
-        'mutation($id: ID!) { updateQuote(id: $id, input: {status: "accepted"}) { quote { status } } }',
+        "mutation($id: ID!) { updateQuote(id: $id, input: {status: ACCEPTED}) { quote { status } } }",
         {"id": quote["id"]},
     )
     converted = await gql(
@@ -168,7 +174,7 @@ async def test_quotes_create_update_convert(gql: GQL) -> None:
         {"id": quote["id"]},
     )
     assert converted["data"]["convertQuoteToInvoice"] == {
-        "quote": {"status": "converted"},
+        "quote": {"status": "CONVERTED"},
         "invoice": {"status": "DRAFT", "totalWithTaxes": "110.00", "externalReference": "Q-1"},
         "errors": [],
     }
@@ -177,7 +183,7 @@ async def test_quotes_create_update_convert(gql: GQL) -> None:
 
 
 async def test_products_taxes_series(gql: GQL) -> None:
-    taxes = await gql('{ taxes(kind: "vat") { id name percentage version } }')
+    taxes = await gql("{ taxes(kind: VAT) { id name percentage version } }")
     vat = next(t for t in taxes["data"]["taxes"] if t["percentage"] == "21.00")
     product = await gql(
         'mutation($t: ID!) { createProduct(input: {name: "Filtro", sku: "REF-1", price: "15.99", taxIds: [$t]}) { product { id taxIds } errors { field } } }',
@@ -198,15 +204,15 @@ async def test_products_taxes_series(gql: GQL) -> None:
     assert new_rate["data"]["updateTax"]["tax"]["percentage"] == "22.00"
     assert new_rate["data"]["updateTax"]["tax"]["version"] != vat["version"]
     wrong_sign = await gql(
-        'mutation { createTax(input: {kind: "withholding", name: "IRPF", percentage: "19"}) { errors { field } } }'
+        'mutation { createTax(input: {kind: WITHHOLDING, name: "IRPF", percentage: "19"}) { errors { field } } }'
     )
     assert wrong_sign["data"]["createTax"]["errors"] == [{"field": "percentage"}]
     series = await gql(
-        'mutation { createSeries(input: {code: "W", kind: "ordinary", numberFormat: "{code}{year}-{number}"}) { series { id code } errors { field } } }'
+        'mutation { createSeries(input: {code: "W", kind: ORDINARY, numberFormat: "{code}{year}-{number}"}) { series { id code } errors { field } } }'
     )
     assert series["data"]["createSeries"]["series"]["code"] == "W"
     dup = await gql(
-        'mutation { createSeries(input: {code: "W", kind: "ordinary"}) { errors { field code } } }'
+        'mutation { createSeries(input: {code: "W", kind: ORDINARY}) { errors { field code } } }'
     )
     assert dup["data"]["createSeries"]["errors"] == [{"field": "code", "code": "DUPLICATE"}]
     renamed = await gql(

@@ -62,7 +62,7 @@ OVERRIDES: dict[str, Override] = {
     "updateTax": lambda o: {"input": {"name": "T"}},
     "updateSeries": lambda o: {"input": {"name": "S"}},
     "rectifyInvoice": lambda o: {"input": {"items": [{"description": "x", "quantity": "1"}]}},
-    "createApiKey": lambda o: {"access": "read"},
+    "createApiKey": lambda o: {"access": "READ"},
 }
 # mutations whose id names a draft rather than any invoice
 ON_DRAFTS = {"issueInvoice", "deleteInvoice", "updateInvoice"}

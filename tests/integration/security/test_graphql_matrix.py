@@ -80,7 +80,7 @@ async def test_mutation_refuses_the_wrong_caller(
 async def test_a_test_key_cannot_mint_a_live_key(http: httpx.AsyncClient, world: World) -> None:
     body = await call(
         http,
-        {"query": 'mutation { createApiKey(access: "admin") { secret errors { code } } }'},
+        {"query": "mutation { createApiKey(access: ADMIN) { secret errors { code } } }"},
         bearer(world.keys["test_admin"]),
     )
     payload = (body.get("data") or {}).get("createApiKey") or {}
