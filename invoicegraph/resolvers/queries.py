@@ -124,15 +124,16 @@ async def _nodes(info: Info, ids: list[strawberry.ID], argument: str) -> list[An
             raise bad_input(f"{name}: {shown!r} is not a global id", name)
         decoded.append(found)
     answers: list[Any] = []
-    async with info.context.database.sessions() as session:
-        for kind, ref in decoded:
-            if kind == "Account":
-                answers.append(auth.account if auth.account.uuid == ref else None)
-                continue
-            try:
+    for kind, ref in decoded:
+        if kind == "Account":
+            answers.append(auth.account if auth.account.uuid == ref else None)
+            continue
+        try:
+            # a session each: a getter's commit would expire the objects fetched before it
+            async with info.context.database.sessions() as session:
                 answers.append(await _fetch_node(session, auth.account, kind, ref))
-            except NotFound:
-                answers.append(None)
+        except NotFound:
+            answers.append(None)
     return answers
 
 

@@ -61,7 +61,7 @@ async def test_a_document_with_an_admin_only_mutation_does_nothing_for_a_write_k
     """Nothing of a refused document is written, so a retry with an admin key runs it once."""
     query = (
         'mutation { a: createClient(input: {name: "Half"}) { client { id } } '
-        'b: createApiKey(access: "read") { secret } }'
+        "b: createApiKey(access: READ) { secret } }"
     )
     answer = await http.post(
         "/graphql", json={"query": query}, headers=bearer(write_key, **{"Idempotency-Key": "h"})
