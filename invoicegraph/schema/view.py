@@ -111,7 +111,14 @@ class TextFrameWebSocketAdapter(ASGIWebSocketAdapter):
 # top-level codes that say the caller may not do this (yet), never what the mutation did: such
 # an answer is not kept for the key, and the document's writes are undone with it
 NOT_AN_ANSWER = frozenset(
-    {"UNAUTHENTICATED", "FORBIDDEN", "RATE_LIMITED", "PAYMENT_REQUIRED", "SERVICE_UNAVAILABLE"}
+    {
+        "UNAUTHENTICATED",
+        "FORBIDDEN",
+        "RATE_LIMITED",
+        "PAYMENT_REQUIRED",
+        "SERVICE_UNAVAILABLE",
+        "INTERNAL_SERVER_ERROR",  # a masked failure (schema/error_codes.py)
+    }
 )
 
 
