@@ -11,15 +11,16 @@ from invoicegraph.services.accounts import create_account
 from invoicegraph.services.api_keys import create_key
 from invoicegraph.services.clients import ClientInput, create_client
 from invoicegraph.settings import Settings
+from tests.tax_ids import new_tax_id
 
 
 async def test_nodes_answers_in_order_with_null_for_unknown_and_foreign_ids(
     sqlite_database: Database,
 ) -> None:
     async with sqlite_database.sessions() as session:
-        mine = await create_account(session, name="Acme S.L.", tax_id="B12345674")
+        mine = await create_account(session, name="Acme S.L.", tax_id=new_tax_id())
     async with sqlite_database.sessions() as session:
-        theirs = await create_account(session, name="Other S.L.", tax_id="B27346063")
+        theirs = await create_account(session, name="Other S.L.", tax_id=new_tax_id())
     async with sqlite_database.sessions() as session:
         client = await create_client(session, mine, ClientInput(name="Cliente"))
     async with sqlite_database.sessions() as session:
