@@ -99,8 +99,12 @@ SHAPES: dict[str, tuple[dict[str, Any], str]] = {
         },
         "QUERY_TOO_COMPLEX",
     ),
-    "10^5 empty lines in a variable": (
+    "10^5 empty lines in a variable": (  # refused by the view's bound on variables
         {"query": EMPTY_LINES_QUERY, "variables": {"l": [{}] * 100_000}},
+        "PAYLOAD_TOO_LARGE",
+    ),
+    "5,000 empty lines in a variable": (  # under that bound: the list bound refuses it
+        {"query": EMPTY_LINES_QUERY, "variables": {"l": [{}] * 5_000}},
         "BAD_USER_INPUT",
     ),
     "501 lines nested in an input variable": (
