@@ -88,7 +88,8 @@ class _Document(Body):
     client_id: uuid.UUID | None = None
     currency: Currency = omitted("ISO 4217, EUR when left out")
     exchange_rate: number(gt=0, le=999_999_999_999, places=6) = omitted(
-        "units of the currency per euro, 1 when left out"
+        "Units of the invoice currency per euro (the ECB convention): 1.0834 for USD means "
+        "1 € = 1.0834 $; 1 when left out"
     )
     items: Items | None = None
     external_reference: text(255, description="your order id; ?external_reference=") | None = None

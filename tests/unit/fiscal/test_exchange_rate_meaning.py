@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from decimal import ROUND_HALF_UP, Decimal
 
-from invoicegraph.rest.api.openapi_schemas import INVOICE_INPUT
+from invoicegraph.rest.openapi import openapi_document
 from invoicegraph.schema import build_schema
 
 
@@ -17,7 +17,7 @@ def test_the_sdl_describes_the_exchange_rate_as_currency_per_euro() -> None:
 
 
 def test_the_facturovia_openapi_describes_it_the_same_way() -> None:
-    assert "Units of the invoice currency per euro" in json.dumps(INVOICE_INPUT)
+    assert "Units of the invoice currency per euro" in json.dumps(openapi_document())
 
 
 def test_the_issue_example_converts_to_the_euros_the_agency_expects() -> None:
