@@ -74,6 +74,7 @@ def python_client(live_document: Path, tmp_path_factory: pytest.TempPathFactory)
     assert len(generated) == OPERATIONS, [p.name for p in generated]
     sys.path.insert(0, str(out))
     try:
+        importlib.import_module("invoicegraph_client.models")
         yield importlib.import_module("invoicegraph_client")
     finally:
         sys.path.remove(str(out))
