@@ -146,6 +146,7 @@ async def setup_tenants(url: str) -> list[Tenant]:
     """Accounts, keys and clients through the services (the same rules as production)."""
     from sqlalchemy import select
 
+    from bench.data import dni
     from invoicegraph.db.engine import create_database as open_database
     from invoicegraph.db.migrate import migrate
     from invoicegraph.db.models import DueDateTerm, PaymentMethod, Series, Tax
@@ -162,7 +163,8 @@ async def setup_tenants(url: str) -> list[Tenant]:
                 account = await create_account(
                     session,
                     name=f"Carga {n} S.L.",
-                    tax_id="B12345674",
+                    # one taxpayer per live account: each tenant its own (valid) DNI
+                    tax_id=dni(20_000_000 + n),
                     plan="professional",
                     verifactu=n == 0,
                     address="Gran Vía 1",

@@ -74,6 +74,7 @@ def clean_503(response: httpx.Response, path: str) -> str | None:
         return f"{path}: not JSON: {response.text[:300]}"
     body = response.json()
     if path == "/health":  # its own contract, for load balancers
+        body.pop("request_id", None)  # every error answer names its request
         return None if body == {"status": "unavailable", "database": "unreachable"} else str(body)
     message = (body.get("error") or {}).get("message") if "error" in body else body.get("message")
     if path == "/graphql" and "errors" in body:

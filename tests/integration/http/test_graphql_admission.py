@@ -96,7 +96,8 @@ async def test_the_lines_bomb_with_a_key_is_refused_by_the_size_of_its_variables
     error = answer.json()["errors"][0]
     assert error["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
     assert "variables" in error["message"]
-    assert spent < 0.5, f"{spent:.2f} s of CPU to refuse oversized variables"
+    # the bound with a valid key is ~2 s (issue 12); this refusal stays far under it
+    assert spent < 1.0, f"{spent:.2f} s of CPU to refuse oversized variables"
 
 
 async def test_the_explorer_page_needs_no_key(database: Database) -> None:

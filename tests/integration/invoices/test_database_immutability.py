@@ -55,9 +55,11 @@ async def test_payment_notes_and_print_settings_stay_editable(
         database,
         "UPDATE invoices SET total_with_taxes = 1 WHERE id = :id AND account_id = :account",
         id=draft,
+        account=account.id,
     )
     await _execute(
         database,
         "UPDATE invoice_lines SET price = 1 WHERE invoice_id = :id AND account_id = :account",
         id=draft,
+        account=account.id,
     )

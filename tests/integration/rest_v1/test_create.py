@@ -7,13 +7,15 @@ from decimal import Decimal
 
 import httpx
 
+from invoicegraph.db.models import Account
+
 from .conftest import PAYMENT_TEXT, Seed, create, errors_of, seed_payload, today
 
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00$")
 
 
 async def test_the_seed_payload_gives_the_seed_answer(
-    client: httpx.AsyncClient, seed: Seed
+    client: httpx.AsyncClient, seed: Seed, account: Account
 ) -> None:
     response = await client.post("invoices", json=seed_payload(seed))
 
@@ -35,7 +37,7 @@ async def test_the_seed_payload_gives_the_seed_answer(
         "rectification_invoice_id": None,
         "issued_by": {
             "name": "Acme Inc. S.A.",
-            "vat": "B12345674",
+            "vat": account.tax_id,  # every test account has a tax id of its own
             "address": "Gran Via 1",
             "population": "Madrid",
             "province_state": "Madrid",
