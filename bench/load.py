@@ -67,6 +67,9 @@ GRAPHQL_GET = """query($id: ID!) { invoice(id: $id) {
   id fullNumber status totalWithTaxes lines { description quantity price totalWithTaxes
   taxes { name percentage total } } } }"""
 
+# a valid Spanish DNI is 8 digits and the letter of their remainder by 23
+DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
+
 
 class Unexpected(Exception):
     """An answer the mix did not expect (its status is recorded separately)."""
@@ -146,7 +149,6 @@ async def setup_tenants(url: str) -> list[Tenant]:
     """Accounts, keys and clients through the services (the same rules as production)."""
     from sqlalchemy import select
 
-    from bench.data import dni
     from invoicegraph.db.engine import create_database as open_database
     from invoicegraph.db.migrate import migrate
     from invoicegraph.db.models import DueDateTerm, PaymentMethod, Series, Tax
@@ -164,7 +166,7 @@ async def setup_tenants(url: str) -> list[Tenant]:
                     session,
                     name=f"Carga {n} S.L.",
                     # one taxpayer per live account: each tenant its own (valid) DNI
-                    tax_id=dni(20_000_000 + n),
+                    tax_id=f"{20_000_000 + n:08d}{DNI_LETTERS[(20_000_000 + n) % 23]}",
                     plan="professional",
                     verifactu=n == 0,
                     address="Gran Vía 1",
