@@ -267,9 +267,13 @@ async def live_api(
 def node_clients() -> Path:
     """tests/clients/node_modules, installed with ``npm ci`` (skipped while the lockfile's
     hash is unchanged)."""
-    script = CLIENTS_DIR / "install.sh"
+    script = CLIENTS_DIR.parent.parent / "scripts" / "npm_ci_cached.sh"
     proc = subprocess.run(
-        ["bash", str(script)], capture_output=True, text=True, timeout=600, check=False
+        ["bash", str(script), str(CLIENTS_DIR)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     if proc.returncode != 0:
         message = f"{script.name} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
