@@ -6,8 +6,8 @@ payment method; taxes and series are every account's defaults)."""
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
+import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -34,26 +34,26 @@ from ..browser.conftest import REPO_ROOT, run_live_server
 
 HERE = Path(__file__).resolve().parent
 TOOLS = REPO_ROOT / "build" / "contract"
+NPM_CI = REPO_ROOT / "scripts" / "npm_ci_cached.sh"
 
 
 @pytest.fixture(scope="session")
 def node_tools() -> Path:
-    """``node_modules/.bin`` of the judges, installed exactly as the lockfile pins them."""
+    """``node_modules/.bin`` of the judges, installed exactly as the lockfile pins them.
+
+    Each xdist worker has its own session, so the install goes through the flock'd
+    ``scripts/npm_ci_cached.sh``: a second worker waits for the first instead of wiping the
+    ``node_modules`` the first is running redocly from."""
     if shutil.which("npm") is None:
         pytest.fail("npm not found: the contract judges need Node.js (scripts/setup-system.sh)")
     TOOLS.mkdir(parents=True, exist_ok=True)
-    lock = (HERE / "package-lock.json").read_bytes()
-    stamp = TOOLS / "node_modules" / ".invoicegraph-lock-sha256"
-    wanted = hashlib.sha256(lock + (HERE / "package.json").read_bytes()).hexdigest()
-    if not stamp.exists() or stamp.read_text() != wanted:
-        for name in ("package.json", "package-lock.json"):
-            shutil.copy(HERE / name, TOOLS / name)
-        subprocess.run(
-            ["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--prefer-offline",
-             "--loglevel=error"],
-            cwd=TOOLS, check=True, timeout=900,
-        )  # fmt: skip
-        stamp.write_text(wanted)
+    for name in ("package.json", "package-lock.json"):
+        source, target = HERE / name, TOOLS / name
+        if not target.exists() or target.read_bytes() != source.read_bytes():
+            partial = target.with_name(f".{name}.{os.getpid()}")
+            shutil.copy(source, partial)
+            partial.replace(target)  # atomic: a concurrent reader sees one whole file
+    subprocess.run([str(NPM_CI), str(TOOLS)], check=True, timeout=900)
     return TOOLS / "node_modules" / ".bin"
 
 
