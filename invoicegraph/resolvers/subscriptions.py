@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import enum
 from collections.abc import AsyncGenerator
+from contextlib import suppress
 from typing import Annotated
 
 import strawberry
 from starlette.websockets import WebSocket
 
+from invoicegraph.domain.errors import NotFound
 from invoicegraph.resolvers.common import caller
 from invoicegraph.schema.context import Info
 from invoicegraph.schema.errors import top_level
@@ -28,13 +30,22 @@ class InvoiceEventKind(enum.Enum):
     ISSUED = strawberry.enum_value("issued", description="It was issued (numbered).")
     RECTIFIED = strawberry.enum_value("rectified", description="A rectificative corrected it.")
     PAID = strawberry.enum_value("paid", description="Its payment date was recorded.")
+    UPDATED = strawberry.enum_value("updated", description="A field of it changed.")
+    ANNULLED = strawberry.enum_value("annulled", description="It was annulled.")
+    DELETED = strawberry.enum_value("deleted", description="It was deleted (`invoice` is null).")
 
 
 @strawberry.type(description="A change to an invoice of the account.")
 class InvoiceEvent:
+    event_id: strawberry.ID = strawberry.field(
+        description="The recorded event's id: the same id its webhook delivery carries."
+    )
     kind: InvoiceEventKind = strawberry.field(description="What happened.")
     invoice_id: strawberry.ID = strawberry.field(description="The invoice's UUID.")
     invoice: Invoice | None = strawberry.field(description="The invoice as it is now.")
+
+
+_KINDS = frozenset(str(k.value) for k in InvoiceEventKind)
 
 
 async def _require_active_key(info: Info) -> None:
@@ -51,7 +62,10 @@ async def _require_active_key(info: Info) -> None:
 @strawberry.type(description="Live events, over WebSocket (graphql-transport-ws).")
 class Subscription:
     @strawberry.subscription(
-        description="Invoices of your account as they are created, issued, rectified and paid."
+        description=(
+            "Invoices of your account as they are created, updated, issued, rectified, paid, "
+            "annulled and deleted: the recorded events that webhooks deliver too."
+        )
     )
     async def invoice_events(
         self,
@@ -68,15 +82,22 @@ class Subscription:
         async with BROKER.subscribe(database, auth.account.id) as queue:
             while True:
                 event = await queue.get()
-                if wanted is not None and event.kind not in wanted:
+                kind = event.type.removeprefix("invoice.")
+                if event.object_kind != "invoice" or kind not in _KINDS:
+                    continue
+                if wanted is not None and kind not in wanted:
                     continue
                 # the socket's own guard re-checks every few seconds; this closes the gap
                 # between a revocation and the guard's next look
                 await _require_active_key(info)
-                async with database.sessions() as session, session.begin():
-                    invoice = await load_invoice(session, auth.account, event.invoice_id)
+                invoice = None
+                if kind != "deleted":
+                    async with database.sessions() as session, session.begin():
+                        with suppress(NotFound):  # deleted since
+                            invoice = await load_invoice(session, auth.account, event.object_id)
                 yield InvoiceEvent(
-                    kind=InvoiceEventKind(event.kind),
-                    invoice_id=strawberry.ID(event.invoice_uuid),
+                    event_id=strawberry.ID(event.id),
+                    kind=InvoiceEventKind(kind),
+                    invoice_id=strawberry.ID(event.object_uuid),
                     invoice=invoice,  # type: ignore[arg-type]
                 )

@@ -13,6 +13,8 @@ from invoicegraph.db.models import Account, Client
 from invoicegraph.domain.errors import FieldError, ValidationFailed
 from invoicegraph.domain.tax_ids import normalise_tax_id
 from invoicegraph.domain.validation import text_problem
+from invoicegraph.domain.webhooks import EventType
+from invoicegraph.services.events import record
 from invoicegraph.services.pagination import Page, PageRequest, paginate
 from invoicegraph.services.refs import Ref, fetch
 from invoicegraph.services.unset import UNSET, Maybe, is_set
@@ -116,6 +118,7 @@ async def create_client(session: AsyncSession, account: Account, data: ClientInp
             client = Client(account_id=account.id, **values)
             session.add(client)
             await session.flush()
+            await record(session, account, EventType.CLIENT_CREATED, client)
     except IntegrityError:
         raise _duplicate_tax_id() from None
     return client
@@ -227,4 +230,6 @@ async def find_or_create_client(
             .execution_options(populate_existing=True)
         )
         assert client is not None
+        if new_id is not None:
+            await record(session, account, EventType.CLIENT_CREATED, client)
     return client, new_id is not None

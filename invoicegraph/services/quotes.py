@@ -14,6 +14,8 @@ from invoicegraph.db.models import Account, Client, Quote, QuoteLine, QuoteLineT
 from invoicegraph.domain.errors import Conflict, FieldError, NotFound, ValidationFailed
 from invoicegraph.domain.money import summarise
 from invoicegraph.domain.validation import check_date
+from invoicegraph.domain.webhooks import EventType
+from invoicegraph.services.events import record
 from invoicegraph.services.invoices.drafts import create_draft_in_transaction
 from invoicegraph.services.invoices.inputs import InvoiceData, TextData, clean_simple_fields
 from invoicegraph.services.invoices.loading import account_today
@@ -159,6 +161,7 @@ async def create_quote(session: AsyncSession, account: Account, data: QuoteData)
     async with session.begin():
         quote = Quote(account_id=account.id, status="draft", lines=[])
         await _apply(session, account, quote, data, creating=True)
+        await record(session, account, EventType.QUOTE_CREATED, quote)
     return quote
 
 
@@ -265,5 +268,6 @@ async def convert_quote(session: AsyncSession, account: Account, ref: Ref) -> tu
         quote.status = "converted"
         quote.converted_invoice_id = invoice.id
         await session.flush()
+        await record(session, account, EventType.QUOTE_CONVERTED, quote)
         invoice_id = invoice.id
     return quote, invoice_id

@@ -12,10 +12,12 @@ from invoicegraph.db.models.catalog import (
     Tax,
     TaxVersion,
 )
+from invoicegraph.db.models.event import Event
 from invoicegraph.db.models.idempotency import IdempotencyRecord
 from invoicegraph.db.models.invoice import Invoice, InvoiceDocumentFile, InvoiceLine, InvoiceLineTax
 from invoicegraph.db.models.quote import Quote, QuoteLine, QuoteLineTax
 from invoicegraph.db.models.verifactu import VerifactuRecord, VerifactuSubmission
+from invoicegraph.db.models.webhook import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "Account",
@@ -23,6 +25,7 @@ __all__ = [
     "Base",
     "Client",
     "DueDateTerm",
+    "Event",
     "IdempotencyRecord",
     "Invoice",
     "InvoiceDocumentFile",
@@ -38,4 +41,7 @@ __all__ = [
     "TaxVersion",
     "VerifactuRecord",
     "VerifactuSubmission",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

@@ -16,6 +16,8 @@ from invoicegraph.db.base import utcnow
 from invoicegraph.db.models import Account, Invoice, InvoiceDocumentFile
 from invoicegraph.domain.errors import Conflict, FieldError, ValidationFailed
 from invoicegraph.domain.validation import check_text
+from invoicegraph.domain.webhooks import EventType
+from invoicegraph.services.events import record
 from invoicegraph.services.invoices.loading import load_invoice
 from invoicegraph.services.invoices.rectifying import refresh_rectified_status
 from invoicegraph.services.refs import Ref
@@ -73,6 +75,7 @@ async def annul_invoice(
         if invoice.is_rectificative and invoice.rectifies_invoice_id is not None:
             # what this rectificative took from the original is available again
             await refresh_rectified_status(session, account, invoice.rectifies_invoice_id)
+        await record(session, account, EventType.INVOICE_ANNULLED, invoice)
         if account.verifactu_enabled:
             await register_cancellation(session, account, invoice, reason=reason)
     return invoice

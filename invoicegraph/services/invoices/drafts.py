@@ -21,7 +21,8 @@ from invoicegraph.db.models import (
     TaxVersion,
 )
 from invoicegraph.domain.errors import Conflict, FieldError, ValidationFailed
-from invoicegraph.services.events import publish
+from invoicegraph.domain.webhooks import EventType
+from invoicegraph.services.events import record
 from invoicegraph.services.invoices.inputs import (
     FISCAL_FIELDS,
     InvoiceData,
@@ -248,7 +249,7 @@ async def create_draft_in_transaction(
     await session.flush()
     write_lines(invoice, priced)  # the lines need the invoice's id; the totals are unchanged
     await session.flush()
-    await publish(session, account, "created", invoice)
+    await record(session, account, EventType.INVOICE_CREATED, invoice)
     return invoice
 
 
@@ -339,6 +340,7 @@ async def update_invoice(
             await forget_rendered(session, account, invoice.id)
         invoice.updated_at = dt.datetime.now(dt.UTC)
         await session.flush()
+        await record(session, account, EventType.INVOICE_UPDATED, invoice)
     return invoice
 
 
@@ -362,6 +364,7 @@ async def delete_invoice(session: AsyncSession, account: Account, ref: Ref) -> N
             await _release_last_number(session, account, invoice)
         elif invoice.status == "annulled":
             raise Conflict("an annulled invoice cannot be deleted", ["status"])
+        await record(session, account, EventType.INVOICE_DELETED, invoice, _deleted(invoice))
         if invoice.is_rectificative and invoice.rectifies_invoice_id is not None:
             original_id = invoice.rectifies_invoice_id
             await session.delete(invoice)
@@ -372,6 +375,19 @@ async def delete_invoice(session: AsyncSession, account: Account, ref: Ref) -> N
         else:
             await session.delete(invoice)
             await session.flush()
+
+
+def _deleted(invoice: Invoice) -> dict[str, object]:
+    """What a deleted invoice's event carries, the object being gone by delivery time."""
+    return {
+        "object": {
+            "id": str(invoice.uuid),
+            "deleted": True,
+            "status": invoice.status,
+            "full_number": invoice.full_number,
+            "external_reference": invoice.external_reference,
+        }
+    }
 
 
 async def _release_last_number(session: AsyncSession, account: Account, invoice: Invoice) -> None:

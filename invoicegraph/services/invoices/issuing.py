@@ -29,7 +29,8 @@ from invoicegraph.domain.fiscal_bounds import issue_date_problems
 from invoicegraph.domain.numbering import check_issue_date, format_number
 from invoicegraph.domain.plans import limits_for
 from invoicegraph.domain.validation import check_date
-from invoicegraph.services.events import publish
+from invoicegraph.domain.webhooks import EventType
+from invoicegraph.services.events import record
 from invoicegraph.services.invoices.loading import account_today, load_invoice
 from invoicegraph.services.invoices.snapshots import copy_parties, snapshot_issuer, write_lines
 from invoicegraph.services.lines import AppliedTax, PricedLine, price_line
@@ -217,7 +218,7 @@ async def issue_locked(
             await session.delete(invoice)
     mark_issued(target)
     await session.flush()
-    await publish(session, account, "issued", target)
+    await record(session, account, EventType.INVOICE_ISSUED, target)
     if account.verifactu_enabled:
         from invoicegraph.services.verifactu.registration import register_issued
 

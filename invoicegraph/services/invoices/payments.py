@@ -9,7 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from invoicegraph.db.models import Account, Invoice
 from invoicegraph.domain.errors import Conflict, FieldError, ValidationFailed
 from invoicegraph.domain.validation import check_date
-from invoicegraph.services.events import publish
+from invoicegraph.domain.webhooks import EventType
+from invoicegraph.services.events import record
 from invoicegraph.services.invoices.loading import account_today, load_invoice
 from invoicegraph.services.invoices.rendered import forget_rendered
 from invoicegraph.services.refs import Ref
@@ -39,7 +40,7 @@ async def mark_paid(
         invoice.payed_at = paid_on
         await forget_rendered(session, account, invoice.id)
         await session.flush()
-        await publish(session, account, "paid", invoice)
+        await record(session, account, EventType.INVOICE_PAID, invoice)
     return invoice
 
 
@@ -51,4 +52,5 @@ async def unmark_paid(session: AsyncSession, account: Account, ref: Ref) -> Invo
         invoice.payed_at = None
         await forget_rendered(session, account, invoice.id)
         await session.flush()
+        await record(session, account, EventType.INVOICE_UPDATED, invoice)
     return invoice

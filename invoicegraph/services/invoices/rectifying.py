@@ -24,7 +24,8 @@ from invoicegraph.domain.rectification import (
     rectified_status,
 )
 from invoicegraph.domain.validation import check_text
-from invoicegraph.services.events import publish
+from invoicegraph.domain.webhooks import EventType
+from invoicegraph.services.events import record
 from invoicegraph.services.invoices.issuing import IssueOptions, issue_locked, reprice
 from invoicegraph.services.invoices.loading import account_today, load_invoice
 from invoicegraph.services.invoices.snapshots import copy_parties, stored_figures, write_lines
@@ -164,8 +165,8 @@ async def rectify_invoice(
             lines, {n.line_id: n.quantity for n in negations}
         )
         await session.flush()
-        await publish(session, account, "created", rectificative)
-        await publish(session, account, "rectified", original)
+        await record(session, account, EventType.INVOICE_CREATED, rectificative)
+        await record(session, account, EventType.INVOICE_RECTIFIED, original)
         if options.issue is not None:
             rectificative = await issue_locked(session, account, rectificative, options.issue)
     return rectificative

@@ -31,12 +31,14 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from invoicegraph.db.models import Account, VerifactuRecord, VerifactuSubmission
+from invoicegraph.db.models import Account, Invoice, VerifactuRecord, VerifactuSubmission
 from invoicegraph.domain.errors import ValidationFailed
 from invoicegraph.domain.verifactu.codes import MAX_RECORDS_PER_SUBMISSION
 from invoicegraph.domain.verifactu.records import InvoiceId, Registro
 from invoicegraph.domain.verifactu.response import SubmissionResponse
 from invoicegraph.domain.verifactu.xml import ObligadoEmision
+from invoicegraph.domain.webhooks import EventType
+from invoicegraph.services import events
 from invoicegraph.services.verifactu.stored import registro_from_row
 
 PENDING, SENDING = "pending", "sending"
@@ -240,6 +242,7 @@ async def settle_batch(
     allowed_at = now + dt.timedelta(seconds=max(response.wait_seconds, 0))
     counts = {"accepted": 0, "accepted_with_errors": 0, "rejected": 0}
     duplicates = unanswered = 0
+    settled: list[tuple[VerifactuSubmission, str]] = []
     async with session.begin():
         rows = await _batch_rows(session, batch)
         for submission_id, record in zip(batch.submission_ids, batch.records, strict=True):
@@ -279,7 +282,41 @@ async def settle_batch(
                 row.response_code = None if code is None else str(code)
                 row.response_message = answer.error_description
             counts[row.status] += 1
+            settled.append((row, record.operation.value.lower()))
+        await _record_verdicts(session, batch.account_id, settled)
     return Settlement(duplicates=duplicates, unanswered=unanswered, **counts)
+
+
+async def _record_verdicts(
+    session: AsyncSession, account_id: int, settled: Sequence[tuple[VerifactuSubmission, str]]
+) -> None:
+    """An event per settled record, with the agency's code and message, for the webhooks
+    and subscriptions of the account (integrations learn the answer without polling)."""
+    if not settled:
+        return
+    invoices = {
+        invoice.id: invoice
+        for invoice in await session.scalars(
+            select(Invoice).where(
+                Invoice.account_id == account_id,
+                Invoice.id.in_({row.invoice_id for row, _ in settled}),
+            )
+        )
+    }
+    for row, operation in settled:
+        invoice = invoices.get(row.invoice_id)
+        if invoice is None:
+            continue
+        rejected = row.status == "rejected"
+        verdict = EventType.VERIFACTU_REJECTED if rejected else EventType.VERIFACTU_ACCEPTED
+        answer = {
+            "status": row.status,
+            "operation": operation,
+            "code": row.response_code,
+            "message": row.response_message,
+            "csv": row.csv,
+        }
+        await events.record(session, account_id, verdict, invoice, {"verifactu": answer})
 
 
 async def defer_batch(
