@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     # true: start-up waits until the PDF processes are up and warm, so the server (and /health)
     # answers only then; false: the processes start on the first PDF, which waits for them
     pdf_warm_on_start: bool = True
+    # lists and gets of invoices, quotes and clients answered by JSON the database writes
+    # (invoicegraph.sqlread); false answers them through the ORM and the shapers, the
+    # reference the tests compare the SQL-built answers with
+    sql_reads: bool = True
 
     @field_validator("cors_allow_origins")
     @classmethod

@@ -94,6 +94,12 @@ class Call:
     def account(self):  # type: ignore[no-untyped-def]
         return self.auth.account
 
+    @property
+    def sql_reads(self) -> bool:
+        """Reads answer JSON the database writes (``invoicegraph.sqlread``)."""
+        settings: Settings = self.request.app.state.settings
+        return settings.sql_reads
+
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         async with self.database.sessions() as session:

@@ -112,15 +112,34 @@ def _sort_key(column: InstrumentedAttribute[Any]) -> tuple[Any, Any]:
     return func.coalesce(column, literal(sentinel, type_=column.type)), sentinel
 
 
-async def paginate(
-    session: AsyncSession,
+@dataclass(frozen=True, slots=True)
+class PageQuery:
+    """A page's rows as one statement (``limit + 1`` of them, to know whether more follow),
+    shared by the ORM path (``paginate``) and the SQL-built answers (``invoicegraph.sqlread``)
+    so that both filter, order and cut pages identically."""
+
+    statement: Any  # select(model.id) under the conditions, ordered, limited, offset
+    sort_by: Any  # the ordering expression (NULLs replaced by their sentinel)
+    ordering: tuple[Any, ...]
+    sentinel: Any
+    name: str  # the ordering column's attribute
+    backwards: bool  # read with ``before``: the rows come newest-last and are reversed
+
+    def finish(self, page: PageRequest, count: int) -> tuple[bool, bool]:
+        """``(has_next, has_previous)`` for ``count`` rows read."""
+        more = count > page.limit
+        if self.backwards:
+            return page.before is not None, more
+        return more, page.after is not None or page.offset > 0
+
+
+def page_query(
     model: Any,
     conditions: Sequence[Any],
     page: PageRequest,
     *,
     orderable: Mapping[str, InstrumentedAttribute[Any]],
-    options: Sequence[Any] = (),
-) -> Page[Any]:
+) -> PageQuery:
     column = orderable.get(page.order_by)
     if column is None:
         raise ValidationFailed.single(
@@ -130,7 +149,7 @@ async def paginate(
     key = tuple_(sort_by, model.id)
     backwards = page.before is not None
     descending = page.descending != backwards
-    statement = select(model).where(*conditions)
+    statement = select(model.id).where(*conditions)
     for cursor, field in ((page.after, "after"), (page.before, "before")):
         if cursor is not None:
             value, ident = decode_cursor(cursor, field)
@@ -146,23 +165,41 @@ async def paginate(
                 key < anchor if page.descending == forward else key > anchor
             )
     ordering = (sort_by.desc(), model.id.desc()) if descending else (sort_by.asc(), model.id.asc())
-    statement = statement.order_by(*ordering).limit(page.limit + 1).options(*options)
+    statement = statement.order_by(*ordering).limit(page.limit + 1)
     if page.after is None and page.before is None and page.offset:
         statement = statement.offset(page.offset)
+    return PageQuery(statement, sort_by, ordering, sentinel, column.key, backwards)
+
+
+def cursor_of(query: PageQuery, value: Any, ident: int) -> str:
+    """The cursor of a row whose ordering value is ``value`` (None when NULL)."""
+    return encode_cursor([_or(value, query.sentinel), ident])
+
+
+async def paginate(
+    session: AsyncSession,
+    model: Any,
+    conditions: Sequence[Any],
+    page: PageRequest,
+    *,
+    orderable: Mapping[str, InstrumentedAttribute[Any]],
+    options: Sequence[Any] = (),
+) -> Page[Any]:
+    query = page_query(model, conditions, page, orderable=orderable)
+    statement = query.statement.with_only_columns(model).options(*options)
     rows = list((await session.scalars(statement)).all())
-    more = len(rows) > page.limit
+    has_next, has_previous = query.finish(page, len(rows))
     rows = rows[: page.limit]
-    if backwards:
+    if query.backwards:
         rows.reverse()
     total = None
     if page.with_total:
         total = await session.scalar(select(func.count()).select_from(model).where(*conditions))
-    name = column.key
-    cursors = [encode_cursor([_or(getattr(row, name), sentinel), row.id]) for row in rows]
+    cursors = [cursor_of(query, getattr(row, query.name), row.id) for row in rows]
     return Page(
         items=rows,
         total=total,
-        has_next=more if not backwards else page.before is not None,
-        has_previous=(more if backwards else (page.after is not None or page.offset > 0)),
+        has_next=has_next,
+        has_previous=has_previous,
         cursors=cursors,
     )

@@ -102,7 +102,8 @@ async def list_page(call: Call, lister: Lister, shape: Callable[[Any], Any]) -> 
     filters = {"search": search} if search is not None else {}
     async with call.session() as session:
         page = await lister(session, call.auth.account, page_request(call.params), **filters)
-    return call.json(envelope(call, [shape(item) for item in page.items], page, call.params))
+    data = [shape(item) for item in page.items]
+    return call.json(envelope(call, data, page, call.params, len(data)))
 
 
 Getter = Callable[[AsyncSession, Account, Ref], Awaitable[Any]]
@@ -133,7 +134,7 @@ async def list_taxes(call: Call) -> Response:
         async with session.begin():
             rates = await taxes.current_rates(session, account, [tax.id for tax in page.items])
     data = [tax_shape(rates[tax.id]) for tax in page.items if tax.id in rates]
-    return call.json(envelope(call, data, page, call.params))
+    return call.json(envelope(call, data, page, call.params, len(data)))
 
 
 async def get_tax(call: Call) -> Response:

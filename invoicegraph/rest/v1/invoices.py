@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from starlette.responses import Response
 
 from invoicegraph.db.models import Invoice
@@ -18,6 +19,8 @@ from invoicegraph.rest.v1.texts import render_texts, uses_variables
 from invoicegraph.services import invoices
 from invoicegraph.services.invoices import InvoiceData, InvoiceFilter
 from invoicegraph.services.unset import is_set
+from invoicegraph.sqlread import invoices as sql_invoices
+from invoicegraph.sqlread import v1 as sql_v1
 
 
 async def answer(call: Call, invoice: Invoice, status: int = 200) -> Response:
@@ -40,6 +43,11 @@ async def get_invoice(call: Call) -> Response:
     """A complete invoice."""
     ref = call.path_ref()
     async with call.session() as session:
+        if call.sql_reads:
+            document = await sql_invoices.invoice_document(
+                session, call.auth.account, ref, sql_v1.invoice_full
+            )
+            return call.json({"data": orjson.Fragment(document)})
         invoice = await invoices.get_invoice(session, call.auth.account, ref)
     return await answer(call, invoice)
 
@@ -86,6 +94,12 @@ async def list_invoices(call: Call) -> Response:
         search=query.search,
     )
     request = page_request(query, name, descending=direction != "asc")
+    if call.sql_reads:
+        async with call.session() as session:
+            found = await sql_invoices.invoice_page(
+                session, call.auth.account, request, flt, sql_v1.invoice_summary
+            )
+        return call.json(envelope(call, found.data, found, query, len(found.items)))
     async with call.session() as session:
         page = await invoices.list_invoices(session, call.auth.account, request, flt)
     codes = await invoice_context.series_codes(call, page.items)
@@ -94,7 +108,7 @@ async def list_invoices(call: Call) -> Response:
         invoice_summary(invoice, codes.get(invoice.series_id or 0), states.get(invoice.id))
         for invoice in page.items
     ]
-    return call.json(envelope(call, data, page, query))
+    return call.json(envelope(call, data, page, query, len(data)))
 
 
 def _sent_texts(data: InvoiceData, name: str) -> list[Any]:

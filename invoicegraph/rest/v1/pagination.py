@@ -14,6 +14,7 @@ from starlette.datastructures import URL
 from invoicegraph.rest.endpoint import Call
 from invoicegraph.rest.v1.models import V1PageQuery
 from invoicegraph.services.pagination import Page, PageRequest
+from invoicegraph.sqlread.page import JsonPage
 
 
 def page_request(
@@ -27,7 +28,11 @@ def page_request(
     )
 
 
-def envelope(call: Call, data: list[Any], page: Page[Any], query: V1PageQuery) -> dict[str, Any]:
+def envelope(
+    call: Call, data: Any, page: Page[Any] | JsonPage, query: V1PageQuery, count: int
+) -> dict[str, Any]:
+    """``data`` is the page's items (a list, or the JSON array ``sqlread`` wrote), ``count``
+    how many they are."""
     total = page.total or 0
     last_page = max(1, -(-total // query.per_page))
     # never from the Host header: PUBLIC_BASE_URL when set, else links relative to the server
@@ -50,11 +55,11 @@ def envelope(call: Call, data: list[Any], page: Page[Any], query: V1PageQuery) -
         },
         "meta": {
             "current_page": query.page,
-            "from": first_index if data else None,
+            "from": first_index if count else None,
             "last_page": last_page,
             "path": path,
             "per_page": query.per_page,
-            "to": first_index + len(data) - 1 if data else None,
+            "to": first_index + count - 1 if count else None,
             "total": total,
         },
     }

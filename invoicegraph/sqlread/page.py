@@ -1,0 +1,110 @@
+"""Run a compiled document: a page of rows, or one row, as JSON text written by the database.
+
+A page is ONE statement: the page's keys (the same ``page_query`` the ORM path uses, so filters,
+order, offsets and cursors cut the same rows), each row's document built from its keys, and the
+list's total as a scalar subquery, outer-joined to a one-row select so that an empty page still
+answers its total. Python receives one text per row and joins them; it never sees a field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from sqlalchemy import and_, func, literal_column, null, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+from invoicegraph.services.pagination import PageQuery, PageRequest, cursor_of, page_query
+
+
+@dataclass(frozen=True, slots=True)
+class JsonPage:
+    """A page whose items are JSON texts, in page order."""
+
+    items: list[str]
+    total: int | None
+    has_next: bool
+    has_previous: bool
+    keys: list[tuple[Any, int]]  # (ordering value, id) of each item, for its cursor
+    query: PageQuery
+
+    @property
+    def data(self) -> orjson.Fragment:
+        """The items as one JSON array, to embed in an answer as it is."""
+        return orjson.Fragment("[" + ",".join(self.items) + "]")
+
+    def cursor(self, index: int) -> str:
+        value, ident = self.keys[index]
+        return cursor_of(self.query, value, ident)
+
+    @property
+    def cursors(self) -> list[str]:
+        return [self.cursor(index) for index in range(len(self.items))]
+
+
+async def json_page(
+    session: AsyncSession,
+    model: Any,
+    conditions: Sequence[Any],
+    page: PageRequest,
+    document: str,
+    *,
+    orderable: Mapping[str, InstrumentedAttribute[Any]],
+) -> JsonPage:
+    """``document`` is the SQL of one row's JSON, over the model's table by its own name."""
+    query = page_query(model, conditions, page, orderable=orderable)
+    keys = query.statement.with_only_columns(
+        model.account_id.label("account_id"),
+        model.id.label("id"),
+        query.sort_by.label("sort_key"),
+        func.row_number().over(order_by=query.ordering).label("position"),
+    ).subquery("page_keys")
+    table = model.__table__
+    documents = (
+        select(
+            keys.c.position,
+            keys.c.id,
+            keys.c.sort_key,
+            literal_column(document).label("document"),
+        )
+        .select_from(
+            keys.join(table, and_(table.c.account_id == keys.c.account_id, table.c.id == keys.c.id))
+        )
+        .subquery("page_documents")
+    )
+    if page.with_total:
+        total: Any = select(func.count()).select_from(model).where(*conditions).scalar_subquery()
+    else:
+        total = null()
+    counted = select(total.label("total")).subquery("counted")
+    statement = (
+        select(counted.c.total, documents.c.id, documents.c.sort_key, documents.c.document)
+        .select_from(counted.outerjoin(documents, true()))
+        .order_by(documents.c.position)
+    )
+    rows = (await session.execute(statement)).all()
+    read = [row for row in rows if row.document is not None]
+    has_next, has_previous = query.finish(page, len(read))
+    read = read[: page.limit]
+    if query.backwards:
+        read.reverse()
+    return JsonPage(
+        items=[row.document for row in read],
+        total=rows[0].total if page.with_total else None,
+        has_next=has_next,
+        has_previous=has_previous,
+        keys=[(row.sort_key, row.id) for row in read],
+        query=query,
+    )
+
+
+async def json_one(
+    session: AsyncSession, model: Any, conditions: Sequence[Any], document: str
+) -> str | None:
+    """The document of the one row the conditions name (None when there is none)."""
+    statement: Any = select(literal_column(document)).select_from(model).where(*conditions)
+    text: str | None = await session.scalar(statement)
+    return text
