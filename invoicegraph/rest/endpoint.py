@@ -141,6 +141,10 @@ class Dialect:
         except ValueError:
             raise NotFound("resource", raw) from None
 
+    def field_name(self, name: str) -> str:
+        """The dialect's name of a field a service reported."""
+        return name
+
     def error_body(self, exc: DomainError) -> dict[str, Any]:
         body: dict[str, Any] = {"code": exc.code, "message": exc.message}
         if isinstance(exc, ValidationFailed):

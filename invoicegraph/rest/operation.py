@@ -12,13 +12,15 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from invoicegraph.domain.errors import ValidationFailed
 from invoicegraph.rest.endpoint import Call, Dialect, Handler, PreconditionFailed
-from invoicegraph.rest.fields import parse
+from invoicegraph.rest.fields import parse, problems
+from invoicegraph.rest.partial import partial_body, together
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,10 @@ def _parsed(op: Operation, current: Operation | None) -> Handler:
         if op.query is not None:
             call.params = parse(op.query, call.dialect.query(call.request))
         if op.body is not None:
-            call.body = parse(op.body, call.body)
+            try:
+                call.body = op.body.model_validate({} if call.body is None else call.body)
+            except ValidationError as exc:
+                raise await _with_rules(op, call, exc) from None
         wanted = call.request.headers.get("if-match")
         if wanted is not None and op.method == "PATCH" and current is not None and current.etag:
             now = etag_of(bytes((await current.handler(call)).body))
@@ -99,3 +104,22 @@ def _parsed(op: Operation, current: Operation | None) -> Handler:
 
     handler.__name__ = op.handler.__name__
     return handler
+
+
+async def _with_rules(op: Operation, call: Call, refused: ValidationError) -> ValidationFailed:
+    """The model's problems together with the services' rules on the rest of the body: the
+    route runs on what is left (``rest.partial``), in the request's transaction, which the
+    422 rolls back. Any other outcome of that run (a 404, a 409, a body it cannot use without
+    the refused values) leaves the model's problems alone."""
+    failure = problems(refused)
+    rest = partial_body(op.body, call.body, refused) if op.body is not None else None
+    if rest is None:
+        return failure
+    call.body = rest
+    try:
+        await op.handler(call)
+    except ValidationFailed as rules:
+        return together(failure, rules, call.dialect.field_name)
+    except Exception:  # only the model's problems are certain
+        return failure
+    return failure

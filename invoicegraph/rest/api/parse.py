@@ -5,6 +5,8 @@ rule is the services'."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from invoicegraph.domain.errors import FieldError, ValidationFailed
 from invoicegraph.domain.rectification import RectificationItem
 from invoicegraph.rest.api.models import (
@@ -23,6 +25,7 @@ from invoicegraph.services.pagination import PageRequest, decode_cursor
 from invoicegraph.services.quotes import QuoteData
 from invoicegraph.services.unset import UNSET, is_set
 
+LEAST_QUANTITY = Decimal("0.0001")
 DOCUMENT = ("client_id", "currency", "exchange_rate", "notes", "external_reference")
 
 
@@ -76,10 +79,11 @@ def client_input(body: ApiClientInput) -> ClientInput:
 def rectify_options(body: ApiCorrectInput | ApiRectifyInput) -> RectifyOptions:
     """``correct`` (no items) negates every line; ``rectify`` only the items named."""
     items = None
-    if isinstance(body, ApiRectifyInput):
+    if "items" in type(body).model_fields:  # rectify, or what is left of one (``rest.partial``)
+        sent = body.items or []  # type: ignore[union-attr]
         missing = [
             f"items.{i}.description"
-            for i, item in enumerate(body.items)
+            for i, item in enumerate(sent)
             if not (item.reference or "").strip() and not (item.description or "").strip()
         ]
         if missing:
@@ -87,11 +91,12 @@ def rectify_options(body: ApiCorrectInput | ApiRectifyInput) -> RectifyOptions:
             raise ValidationFailed([FieldError(name, message, "required") for name in missing])
         items = [
             RectificationItem(
-                quantity=item.quantity,
+                # what is left of an item whose quantity the model refused is still matched
+                quantity=item.quantity if item.quantity is not None else LEAST_QUANTITY,
                 reference=(item.reference or "").strip() or None,
                 description=item.description,
             )
-            for item in body.items
+            for item in sent
         ]
     reason = (body.notes or "").strip() or None
     return RectifyOptions(items=items, cause=body.causa_rectificacion, reason=reason)

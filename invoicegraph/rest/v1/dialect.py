@@ -49,6 +49,9 @@ class OrzameDialect(Dialect):
         """An empty value (``?type_id=``) is an absent one, as Laravel reads it."""
         return {name: value for name, value in request.query_params.items() if value != ""}
 
+    def field_name(self, name: str) -> str:
+        return dialect_field(name)
+
     def error_body(self, exc: DomainError) -> dict[str, Any]:
         if isinstance(exc, ValidationFailed):
             errors: dict[str, list[str]] = {}

@@ -75,9 +75,10 @@ async def test_quote_bodies_are_checked_like_invoices(api: httpx.AsyncClient) ->
         },
     )
     assert response.status_code == 422
-    assert fields(response) == {
+    assert fields(response) == {  # the item's and the dates' problems, in one answer
         "items.0.unit_price": "required",
         "items.0.discount_percent": "out_of_range",
+        "valid_until": "invalid",
     }
     response = await api.post(
         "/quotes", json={"quote_date": "2025-03-31", "valid_until": "2025-03-01"}
