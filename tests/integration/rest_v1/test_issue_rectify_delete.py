@@ -70,9 +70,11 @@ async def test_issue_refusals(client: httpx.AsyncClient, seed: Seed) -> None:
     tomorrow = (today() + dt.timedelta(days=1)).isoformat()
 
     assert set(errors_of(await client.post(url, json={}))) == {"date", "serie_id"}
-    assert list(errors_of(await client.post(url, json={"date": "2024-02-30", "serie_id": 1}))) == [
-        "date"
-    ]
+    bad_date = {"date": "2024-02-30", "serie_id": seed.series["F"]}
+    assert list(errors_of(await client.post(url, json=bad_date))) == ["date"]
+    # the model's problem and the rules' together: no such day, no such series
+    bad_both = {"date": "2024-02-30", "serie_id": 987654321}
+    assert list(errors_of(await client.post(url, json=bad_both))) == ["date", "serie_id"]
     wrong_series = {"date": today().isoformat(), "serie_id": seed.series["R"]}
     assert list(errors_of(await client.post(url, json=wrong_series))) == ["serie_id"]
     unknown_series = {"date": today().isoformat(), "serie_id": 987654321}
