@@ -51,6 +51,19 @@ class Server:
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=30)
 
+    def workers(self) -> list[int]:
+        """The pids of uvicorn's worker processes (children of the server that run
+        ``multiprocessing``'s spawn, not its resource tracker)."""
+        found = []
+        for child in (
+            Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+        ):
+            with contextlib.suppress(OSError):
+                cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+                if b"spawn_main" in cmdline and b"resource_tracker" not in cmdline:
+                    found.append(int(child))
+        return found
+
     def stop(self) -> None:
         if self.process.poll() is not None:
             return
@@ -75,11 +88,14 @@ def server_env(database_url: str, **extra: str) -> dict[str, str]:
     return env
 
 
-def launch(database_url: str, log_dir: Path, port: int, **extra: str) -> Server:
+def launch(
+    database_url: str, log_dir: Path, port: int, *, workers: int = 1, **extra: str
+) -> Server:
     log = log_dir / f"server-{port}-{time.monotonic_ns()}.log"
+    command = [str(INVOICEGRAPH), "serve", "--host", HOST, "--port", str(port)]
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            [str(INVOICEGRAPH), "serve", "--host", HOST, "--port", str(port)],
+            [*command, "--workers", str(workers)],
             env=server_env(database_url, **extra),
             stdout=sink,
             stderr=subprocess.STDOUT,
@@ -89,10 +105,10 @@ def launch(database_url: str, log_dir: Path, port: int, **extra: str) -> Server:
 
 
 async def start_server(
-    database_url: str, log_dir: Path, *, port: int | None = None, **extra: str
+    database_url: str, log_dir: Path, *, port: int | None = None, workers: int = 1, **extra: str
 ) -> Server:
     """Start ``invoicegraph serve`` (it migrates first) and wait until ``/health`` is 200."""
-    server = launch(database_url, log_dir, port or free_port(), **extra)
+    server = launch(database_url, log_dir, port or free_port(), workers=workers, **extra)
     deadline = time.monotonic() + START_SECONDS
     async with httpx.AsyncClient(base_url=server.url, timeout=5) as client:
         while time.monotonic() < deadline:
