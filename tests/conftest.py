@@ -21,6 +21,7 @@ from invoicegraph.db.migrate import migrate
 from invoicegraph.db.models import Account
 from invoicegraph.services.accounts import create_account
 from invoicegraph.services.api_keys import create_key
+from tests.parties import ISSUER_ADDRESS
 from tests.tax_ids import new_tax_id
 
 # servers started by tests render PDFs lazily: warming two PDF processes per server start
@@ -108,14 +109,20 @@ async def account(database: Database) -> Account:
     """A fresh live account with the standard catalogue: every test is its own tenant."""
     async with database.sessions() as session:
         return await create_account(
-            session, name="Acme Inc. S.A.", tax_id=new_tax_id(), plan="professional"
+            session,
+            **ISSUER_ADDRESS,
+            name="Acme Inc. S.A.",
+            tax_id=new_tax_id(),
+            plan="professional",
         )
 
 
 @pytest.fixture
 async def other_account(database: Database) -> Account:
     async with database.sessions() as session:
-        return await create_account(session, name="Other S.L.", tax_id=new_tax_id())
+        return await create_account(
+            session, **ISSUER_ADDRESS, name="Other S.L.", tax_id=new_tax_id()
+        )
 
 
 @pytest.fixture

@@ -9,13 +9,14 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from invoicegraph.db import models
-from invoicegraph.domain.rectification import RectificationItem
+from invoicegraph.domain.rectification import LineCorrection, RectificationItem
 from invoicegraph.resolvers.common import maybe, maybe_ref, mutate, to_ref
 from invoicegraph.schema.arguments import Id, described
 from invoicegraph.schema.context import Info
 from invoicegraph.schema.inputs import (
     InvoiceInput,
     IssueInput,
+    LineCorrectionInput,
     LineInput,
     PartialRectifyInput,
     RectifyInput,
@@ -92,6 +93,21 @@ def invoice_data(data: InvoiceInput) -> InvoiceData:
     )
 
 
+def line_corrections(data: list[LineCorrectionInput] | None) -> list[LineCorrection] | None:
+    if data is None:
+        return None
+    return [
+        LineCorrection(
+            reference=item.reference,
+            description=item.description,
+            quantity=item.quantity,
+            price=item.price,
+            discount=item.discount,
+        )
+        for item in data
+    ]
+
+
 def issue_options(data: IssueInput | None) -> IssueOptions:
     if data is None:
         return IssueOptions()
@@ -154,7 +170,10 @@ class InvoiceMutations:
 
         return await _invoice(info, work)
 
-    @strawberry.mutation(description="Rectificative invoice negating every line of the original.")
+    @strawberry.mutation(
+        description="Rectificative invoice negating every line of the original, or, with "
+        "`corrections`, stating corrected lines (by differences or by substitution)."
+    )
     async def correct_invoice(
         self,
         info: Info,
@@ -168,6 +187,8 @@ class InvoiceMutations:
         async def work(session: AsyncSession, account: models.Account) -> models.Invoice:
             options = RectifyOptions(
                 items=None,
+                corrections=line_corrections(data.corrections),
+                kind=data.rectification_type.value,
                 cause=data.cause.value if data.cause else None,
                 reason=data.reason,
                 issue=issue_options(data.issue) if data.issue is not None else None,
@@ -197,6 +218,8 @@ class InvoiceMutations:
                     )
                     for item in input.items
                 ],
+                corrections=line_corrections(input.corrections),
+                kind=input.rectification_type.value,
                 cause=input.cause.value if input.cause else None,
                 reason=input.reason,
                 issue=issue_options(input.issue) if input.issue is not None else None,

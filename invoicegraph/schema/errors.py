@@ -52,6 +52,9 @@ class ErrorCode(enum.Enum):
     EXCEEDS_REMAINING = strawberry.enum_value(
         "exceeds_remaining", description="More than the original line still has to rectify."
     )
+    UNCHANGED = strawberry.enum_value(
+        "unchanged", description="A correction that leaves the line as it was."
+    )
     BEFORE_LAST_ISSUE = strawberry.enum_value(
         "before_last_issue", description="The date precedes the series' last issue date."
     )

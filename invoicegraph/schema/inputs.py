@@ -20,7 +20,12 @@ from invoicegraph.schema.enums import (
     TaxQualification,
 )
 from invoicegraph.schema.input_bounds import REQUIRED, bounded
-from invoicegraph.schema.invoice_types import InvoiceKind, InvoiceStatus, RectificationCause
+from invoicegraph.schema.invoice_types import (
+    InvoiceKind,
+    InvoiceStatus,
+    RectificationCause,
+    RectificationType,
+)
 from invoicegraph.services.invoices.inputs import MAX_TEXTS
 from invoicegraph.services.lines import MAX_LINES
 
@@ -111,11 +116,33 @@ class RectificationItemInput:
     description: str | None = _field("The original line's description (without reference).", None)
 
 
+@strawberry.input(
+    description="A line of the original as it should have been: matched by reference, else by "
+    "description; what is omitted keeps the original's value."
+)
+class LineCorrectionInput:
+    reference: str | None = _field("The original line's reference.", None)
+    description: str | None = _field("The original line's description (without reference).", None)
+    quantity: Decimal | None = _field("The right quantity (0: the line should not be there).", None)
+    price: Decimal | None = _field("The right unit price.", None)
+    discount: Decimal | None = _field("The right discount in percent.", None)
+
+
 @strawberry.input(description="Why and how an invoice is rectified.")
 class RectifyInput:
     cause: RectificationCause | None = _field("The legal cause; R1 when omitted.", None)
     reason: str | None = _field("The reason, printed on the rectificative.", None)
     issue: IssueInput | None = _field("Issue the rectificative at once; a draft otherwise.", None)
+    rectification_type: RectificationType = _field(
+        "By differences (the default) or by substitution (needs corrections).",
+        RectificationType.DIFFERENCES,
+    )
+    corrections: list[LineCorrectionInput] | None = bounded(
+        MAX_LINES,
+        "Lines with a new quantity, price or discount. By differences the rectificative takes "
+        "each back and states it again; by substitution it states the whole invoice with them.",
+        None,
+    )
 
 
 @strawberry.input(description="A partial rectification: the items to take back.")

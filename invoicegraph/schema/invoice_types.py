@@ -56,6 +56,16 @@ class RectificationCause(enum.Enum):
     R5 = strawberry.enum_value("R5", description="Rectification of a simplified invoice.")
 
 
+@strawberry.enum(description="How a rectificative corrects (VERI*FACTU TipoRectificativa).")
+class RectificationType(enum.Enum):
+    DIFFERENCES = strawberry.enum_value(
+        "I", description="By differences: its amounts are what changes (the default)."
+    )
+    SUBSTITUTION = strawberry.enum_value(
+        "S", description="By substitution: it states the whole invoice and replaces it."
+    )
+
+
 @strawberry.type(description="Issuer or recipient as printed on the invoice.")
 class Party:
     name: str | None = _d("Legal name.")
@@ -268,6 +278,9 @@ class Invoice(Node):
     payed_at: dt.date | None = _d("The payment date; null while unpaid.")
     rectification_cause: RectificationCause | None = _d("On a rectificative: its legal cause.")
     rectification_reason: str | None = _d("On a rectificative: the reason printed.")
+    rectification_kind: RectificationType | None = strawberry.field(
+        name="rectificationType", description="On a rectificative: by differences or substitution."
+    )
     rectified_status: RectifiedStatus = _d("How much rectificatives have undone.")
     issued_at: dt.datetime | None = _d("When it was issued.")
     annulled_at: dt.datetime | None = _d("When it was annulled.")

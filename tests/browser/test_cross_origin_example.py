@@ -22,6 +22,7 @@ from invoicegraph.db.migrate import migrate
 from invoicegraph.services.accounts import create_account
 from invoicegraph.services.api_keys import create_key
 from invoicegraph.settings import Settings
+from tests.parties import ISSUER_ADDRESS
 from tests.tax_ids import new_tax_id
 
 from .conftest import REPO_ROOT, run_live_server
@@ -36,7 +37,11 @@ async def _write_key(url: str) -> str:
         await migrate(database)
         async with database.sessions() as session:
             account = await create_account(
-                session, name="Tienda Web S.L.", tax_id=new_tax_id(), plan="professional"
+                session,
+                **ISSUER_ADDRESS,
+                name="Tienda Web S.L.",
+                tax_id=new_tax_id(),
+                plan="professional",
             )
         async with database.sessions() as session:
             return (await create_key(session, account, access="write")).text

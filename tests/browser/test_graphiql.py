@@ -26,6 +26,7 @@ from invoicegraph.schema.graphiql import (
 from invoicegraph.services.accounts import create_account
 from invoicegraph.services.api_keys import create_key
 from invoicegraph.settings import Settings
+from tests.parties import ISSUER_ADDRESS
 from tests.tax_ids import new_tax_id
 
 ARTIFACTS_DIR = Path(__file__).resolve().parents[2] / "artifacts"
@@ -39,7 +40,11 @@ async def _prepare(url: str) -> str:
         await migrate(database)
         async with database.sessions() as session:
             account = await create_account(
-                session, name="Navegador S.L.", tax_id=new_tax_id(), plan="professional"
+                session,
+                **ISSUER_ADDRESS,
+                name="Navegador S.L.",
+                tax_id=new_tax_id(),
+                plan="professional",
             )
         async with database.sessions() as session:
             KEYS["write"] = (await create_key(session, account, access="write")).text

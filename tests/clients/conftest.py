@@ -29,6 +29,7 @@ from invoicegraph.db.migrate import migrate
 from invoicegraph.db.models import Account
 from invoicegraph.services.accounts import create_account
 from invoicegraph.services.api_keys import create_key, revoke_key
+from tests.parties import ISSUER_ADDRESS
 
 from ..conftest import IN_CI, create_pg_database, drop_pg_database
 
@@ -75,7 +76,7 @@ async def make_tenant(database_url: str, name: str) -> Tenant:
     try:
         async with database.sessions() as session:
             account = await create_account(
-                session, name=name, tax_id=unique_tax_id(), plan="professional"
+                session, **ISSUER_ADDRESS, name=name, tax_id=unique_tax_id(), plan="professional"
             )
         async with database.sessions() as session:
             created = await create_key(session, account, access="write")

@@ -67,8 +67,11 @@ async def _seed(url: str) -> dict[str, Any]:
             )  # fmt: skip
         async with database.sessions() as session:
             contact = await create_client(
-                session, account, ClientInput(name="Acme S.L.", tax_id="B87654323")
-            )
+                session, account, ClientInput(
+                    name="Acme S.L.", tax_id="B87654323", address="Acme address nº 99",
+                    city="My City", province="My Province", postal_code="55555",
+                ),
+            )  # fmt: skip
         async with database.sessions() as session:
             term = await create_due_date_term(
                 session, account, DueDateTermInput(name="10 days", days=10)

@@ -28,7 +28,14 @@ async function pdf(answer: Promise<{ data?: unknown; response: Response }>, step
 async function seed000(): Promise<void> {
   const found = ok(
     await client.POST("/api/clients/find-or-create", {
-      body: { tax_id: "B27346063", name: "Talleres García S.L.", country: "ES" },
+      body: {
+        tax_id: "B27346063",
+        name: "Talleres García S.L.",
+        address: "Calle Mayor 1",
+        city: "Madrid",
+        postal_code: "28001",
+        country: "ES",
+      },
     }),
     "find-or-create",
   );

@@ -16,6 +16,7 @@ from invoicegraph.db.models import Account
 from invoicegraph.services.accounts import create_account
 from invoicegraph.services.api_keys import create_key
 from invoicegraph.settings import Settings
+from tests.parties import ISSUER_ADDRESS
 from tests.tax_ids import new_tax_id
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "150"))
@@ -28,7 +29,7 @@ LEAKS = ("Traceback", "sqlalchemy", "asyncpg", "psycopg", 'File "', "SELECT ")
 async def pg_account(postgresql_database: Database) -> Account:
     async with postgresql_database.sessions() as session:
         return await create_account(
-            session, name="Fuzz S.L.", tax_id=new_tax_id(), plan="professional"
+            session, **ISSUER_ADDRESS, name="Fuzz S.L.", tax_id=new_tax_id(), plan="professional"
         )
 
 

@@ -29,6 +29,9 @@ class ChainProblem(StrEnum):
     LINK_MISMATCH = "link_mismatch"
     TIMESTAMP_BACKWARDS = "timestamp_backwards"
     TIMESTAMP_IN_FUTURE = "timestamp_in_future"
+    # outside the fingerprint: found by comparing a record with its invoice and its XML
+    INVOICE_MISMATCH = "invoice_mismatch"
+    XML_MISMATCH = "xml_mismatch"
 
 
 @dataclass(frozen=True, slots=True)

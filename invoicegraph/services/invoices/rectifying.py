@@ -1,5 +1,13 @@
-"""Rectificative invoices: full (negate what every line still has) or partial (the items the
-client names, capped by what earlier rectifications of the same original left)."""
+"""Rectificative invoices, as RD 1619/2012 art. 15 and VERI*FACTU allow them.
+
+By differences (``I``): full (negate what every line still has), partial (the items the client
+names, capped by what earlier rectifications of the same original left) or corrected lines (a
+line's new price, discount or quantity: what remained of it is taken back and the line is
+stated again as it should have been). By substitution (``S``): the rectificative states the
+whole invoice as it should have been and replaces the original, which no rectificative may
+have touched before. A rectificative can itself be rectified: its lines are the "original"
+then, negative ones included.
+"""
 
 from __future__ import annotations
 
@@ -15,10 +23,14 @@ from invoicegraph.db.models import Account, Invoice, InvoiceLine
 from invoicegraph.domain.errors import Conflict, FieldError, ValidationFailed
 from invoicegraph.domain.money import closing_negation
 from invoicegraph.domain.rectification import (
+    CorrectedLine,
+    LineCorrection,
     Negation,
     OriginalLine,
     RectificationItem,
     check_cause,
+    check_kind,
+    corrected_lines,
     full_negation,
     partial_negation,
     rectified_status,
@@ -29,16 +41,20 @@ from invoicegraph.services.events import record
 from invoicegraph.services.invoices.issuing import IssueOptions, issue_locked, reprice
 from invoicegraph.services.invoices.loading import account_today, load_invoice
 from invoicegraph.services.invoices.snapshots import copy_parties, stored_figures, write_lines
-from invoicegraph.services.lines import PricedLine
+from invoicegraph.services.lines import AppliedTax, PricedLine, price_line
 from invoicegraph.services.refs import Ref
 
 
 @dataclass(frozen=True, slots=True)
 class RectifyOptions:
-    """``items`` None = full rectification. ``issue`` set = issue at once (the /v1 form);
-    otherwise the rectificative is a draft to issue later (the /api form)."""
+    """``items`` None = full rectification; ``corrections`` = the lines to state again with new
+    figures (by differences only those, by substitution the whole invoice with them).
+    ``kind`` is ``I`` (differences) or ``S`` (substitution). ``issue`` set = issue at once
+    (the /v1 form); otherwise the rectificative is a draft to issue later (the /api form)."""
 
     items: Sequence[RectificationItem] | None = None
+    corrections: Sequence[LineCorrection] | None = None
+    kind: str = "I"
     cause: str | None = None
     reason: str | None = None
     issue: IssueOptions | None = None
@@ -70,7 +86,24 @@ async def _earlier_rectifications(
     return earlier
 
 
-def _original_lines(original: Invoice, earlier: dict[int, list[InvoiceLine]]) -> list[OriginalLine]:
+async def _substituted(session: AsyncSession, account: Account, original: Invoice) -> bool:
+    """Whether a live substitution (``S``) replaces ``original``: nothing of it remains."""
+    found = await session.scalar(
+        select(Invoice.id)
+        .where(
+            Invoice.account_id == account.id,
+            Invoice.rectifies_invoice_id == original.id,
+            Invoice.status != "annulled",
+            Invoice.rectification_kind == "S",
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+def _original_lines(
+    original: Invoice, earlier: dict[int, list[InvoiceLine]], *, substituted: bool = False
+) -> list[OriginalLine]:
     return [
         OriginalLine(
             id=line.id,
@@ -78,10 +111,43 @@ def _original_lines(original: Invoice, earlier: dict[int, list[InvoiceLine]]) ->
             reference=line.reference,
             quantity=line.quantity,
             # rectificative lines are negative: what they took back is the opposite
-            already_rectified=-sum((r.quantity for r in earlier.get(line.id, [])), Decimal(0)),
+            already_rectified=line.quantity
+            if substituted
+            else -sum((r.quantity for r in earlier.get(line.id, [])), Decimal(0)),
+            price=line.price,
+            discount=line.discount,
         )
         for line in original.lines
     ]
+
+
+def _restated(line: InvoiceLine, corrected: CorrectedLine) -> PricedLine:
+    """The line as it should have been, with the original line's own tax snapshot."""
+    return price_line(
+        description=line.description,
+        quantity=corrected.quantity,
+        price=corrected.price,
+        discount=corrected.discount,
+        taxes=tuple(AppliedTax.snapshot(t) for t in line.taxes),
+        product_id=line.product_id,
+        sku=line.sku,
+        reference=line.reference,
+    )
+
+
+def _check_combination(options: RectifyOptions, kind: str) -> None:
+    if kind == "S" and options.items is not None:
+        raise ValidationFailed.single(
+            "items", "a substitution states corrected lines, not items to take back"
+        )
+    if kind == "S" and not options.corrections:
+        raise ValidationFailed.single(
+            "corrections", "a substitution states at least one corrected line", "required"
+        )
+    if options.items is not None and options.corrections is not None:
+        raise ValidationFailed.single(
+            "corrections", "send items to take back or lines to correct, not both"
+        )
 
 
 def _negated(
@@ -105,11 +171,6 @@ async def rectify_invoice(
         if original.status != "issued":
             state = "a draft" if original.status == "draft" else "an annulled invoice"
             raise Conflict(f"{state} cannot be rectified", ["status"])
-        if original.is_rectificative:
-            raise Conflict(
-                "a rectificative invoice cannot itself be rectified; rectify the original",
-                ["id"],
-            )
         reason_errors: list[FieldError] = []
         reason = check_text(options.reason, "reason", 5000, reason_errors) or None
         if reason_errors:
@@ -119,14 +180,51 @@ async def rectify_invoice(
             original_is_simplified=original.is_simplified,
             field="causa_rectificacion",
         )
+        kind = check_kind(options.kind)
+        _check_combination(options, kind)
         earlier = await _earlier_rectifications(session, account, original)
-        lines = _original_lines(original, earlier)
-        if options.items is None:
-            negations = full_negation(lines)
-        else:
-            negations = partial_negation(lines, options.items)
+        substituted = await _substituted(session, account, original)
+        lines = _original_lines(original, earlier, substituted=substituted)
         by_id = {line.id: line for line in original.lines}
         remaining = {line.id: line.remaining for line in lines}
+        negations: list[Negation] = []
+        priced: list[PricedLine] = []
+        if kind == "S":
+            if substituted or any(line.already_rectified != 0 for line in lines):
+                raise Conflict(
+                    "a substitution replaces an invoice no rectificative has corrected yet; "
+                    "correct it by differences, or rectify its latest rectificative",
+                    ["rectification_type"],
+                )
+            for corrected in corrected_lines(lines, options.corrections or [], whole=True):
+                if corrected.quantity != 0:
+                    priced.append(_restated(by_id[corrected.line_id], corrected))
+            if not priced:
+                raise ValidationFailed.single(
+                    "corrections", "a substitution keeps at least one line; annul instead"
+                )
+            status = "full"
+        else:
+            if options.corrections is not None:
+                for corrected in corrected_lines(lines, options.corrections):
+                    negation = Negation(corrected.line_id, corrected.taken)
+                    negations.append(negation)
+                    line = by_id[corrected.line_id]
+                    priced.append(
+                        _negated(line, negation, remaining[line.id], earlier.get(line.id, []))
+                    )
+                    if corrected.quantity != 0:
+                        priced.append(_restated(line, corrected))
+            else:
+                if options.items is None:
+                    negations = full_negation(lines)
+                else:
+                    negations = partial_negation(lines, options.items)
+                priced = [
+                    _negated(by_id[n.line_id], n, remaining[n.line_id], earlier.get(n.line_id, []))
+                    for n in negations
+                ]
+            status = rectified_status(lines, {n.line_id: n.quantity for n in negations})
         rectificative = Invoice(
             account_id=account.id,
             lines=[],
@@ -147,23 +245,15 @@ async def rectify_invoice(
             external_reference=original.external_reference,
             rectifies_invoice_id=original.id,
             rectification_cause=cause,
-            rectification_kind="I",
+            rectification_kind=kind,
             rectification_reason=reason,
             notes=reason,
         )
         copy_parties(rectificative, original)
         session.add(rectificative)
         await session.flush()
-        write_lines(
-            rectificative,
-            [
-                _negated(by_id[n.line_id], n, remaining[n.line_id], earlier.get(n.line_id, []))
-                for n in negations
-            ],
-        )
-        original.rectified_status = rectified_status(
-            lines, {n.line_id: n.quantity for n in negations}
-        )
+        write_lines(rectificative, priced)
+        original.rectified_status = status
         await session.flush()
         await record(session, account, EventType.INVOICE_CREATED, rectificative)
         await record(session, account, EventType.INVOICE_RECTIFIED, original)
@@ -178,5 +268,7 @@ async def refresh_rectified_status(
     """Recompute the original's status after one of its rectificatives went away."""
     original = await load_invoice(session, account, original_id, for_update=True)
     earlier = await _earlier_rectifications(session, account, original)
-    original.rectified_status = rectified_status(_original_lines(original, earlier), {})
+    substituted = await _substituted(session, account, original)
+    lines = _original_lines(original, earlier, substituted=substituted)
+    original.rectified_status = rectified_status(lines, {})
     await session.flush()

@@ -33,7 +33,9 @@ from invoicegraph.domain.verifactu.records import (
     ForeignId,
     InvoiceId,
     Recipient,
+    RectifiedAmounts,
 )
+from invoicegraph.services.invoices.loading import load_invoice
 
 _CENT = Decimal("0.01")
 _ZERO = Decimal("0.00")
@@ -110,6 +112,24 @@ async def rectified_identities(
             "rectifies_invoice_id", "the rectified invoice has not been issued", "invalid"
         )
     return (InvoiceId(row.issuer_tax_id, row.full_number, row.date),)
+
+
+async def rectified_amounts(
+    session: AsyncSession, account: Account, invoice: Invoice
+) -> RectifiedAmounts | None:
+    """``ImporteRectificacion`` of a substitution: the base, tax and surcharge of the invoice
+    it replaces, from that invoice's own breakdown."""
+    if not invoice.is_rectificative or invoice.rectification_kind != "S":
+        return None
+    assert invoice.rectifies_invoice_id is not None
+    original = await load_invoice(session, account, invoice.rectifies_invoice_id)
+    lines = breakdown(original)
+    surcharges = [line.surcharge_cuota for line in lines if line.surcharge_cuota is not None]
+    return RectifiedAmounts(
+        base=sum((line.base for line in lines), _ZERO),
+        cuota=sum((line.cuota or _ZERO for line in lines), _ZERO),
+        surcharge_cuota=sum(surcharges, _ZERO) if surcharges else None,
+    )
 
 
 # (impuesto, regime, qualification, exemption, rate, surcharge rate)

@@ -125,6 +125,7 @@ async def register_issued(
     lines = alta_fields.breakdown(invoice)
     recipient = alta_fields.recipient(invoice, kind)
     rectified = await alta_fields.rectified_identities(session, account, invoice)
+    amounts = await alta_fields.rectified_amounts(session, account, invoice)
     await lock_chain(session, account)
     previous = await last_record(session, account)
     operation_date = invoice.operation_date
@@ -145,6 +146,7 @@ async def register_issued(
         if kind.is_rectificative
         else None,
         rectified=rectified,
+        rectified_amounts=amounts,
         recipient=recipient,
         operation_date=operation_date if operation_date != invoice.date else None,
     )

@@ -33,6 +33,7 @@ from invoicegraph.domain.verifactu.records import (
     ForeignId,
     InvoiceId,
     Recipient,
+    RectifiedAmounts,
     Registro,
     RegistroAlta,
     RegistroAnulacion,
@@ -178,6 +179,13 @@ def record_row(
         details["description"] = record.description
         details["recipient"] = _recipient_to_json(record.recipient)
         details["rectified"] = [_invoice_id_to_json(i) for i in record.rectified]
+        amounts = record.rectified_amounts
+        if amounts is not None:  # absent, not null, on every other record
+            details["rectified_amounts"] = {
+                "base": str(amounts.base),
+                "cuota": str(amounts.cuota),
+                "surcharge_cuota": _text(amounts.surcharge_cuota),
+            }
         operation_date = record.operation_date
         details["operation_date"] = None if operation_date is None else operation_date.isoformat()
         details["external_ref"] = record.external_ref
@@ -185,6 +193,16 @@ def record_row(
         details["no_prior_record"] = record.no_prior_record
         details["external_ref"] = record.external_ref
     return row
+
+
+def _amounts_from_json(data: dict[str, Any] | None) -> RectifiedAmounts | None:
+    if data is None:
+        return None
+    return RectifiedAmounts(
+        base=Decimal(str(data["base"])),
+        cuota=Decimal(str(data["cuota"])),
+        surcharge_cuota=_decimal(data.get("surcharge_cuota")),
+    )
 
 
 def _previous(row: VerifactuRecord) -> ChainLink | None:
@@ -235,6 +253,7 @@ def registro_from_row(row: VerifactuRecord) -> Registro:
         fingerprint=row.fingerprint,
         rectification_type=_code(TipoRectificativa, row.rectification_type),
         rectified=tuple(_invoice_id_from_json(i) for i in details.get("rectified", [])),
+        rectified_amounts=_amounts_from_json(details.get("rectified_amounts")),
         recipient=_recipient_from_json(details.get("recipient")),
         operation_date=None if operation_date is None else date.fromisoformat(operation_date),
         external_ref=details.get("external_ref"),

@@ -2,23 +2,28 @@
 
 Each row is rebuilt into the record it claims to be and handed to the domain's
 :func:`~invoicegraph.domain.verifactu.chain.verify_chain`, which recomputes every fingerprint,
-compares every link and checks that time never goes backwards. Pages keep memory flat for a
-chain of millions of records; each page continues from the last record of the one before.
+compares every link and checks that time never goes backwards. What no fingerprint covers is
+checked too (:mod:`.audit`): each record against the invoice it registers and against the XML
+it would send. Pages keep memory flat for a chain of millions of records; each page continues
+from the last record of the one before.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import replace
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from invoicegraph.db.models import Account, VerifactuRecord
+from invoicegraph.db.models import Account, Invoice, VerifactuRecord
 from invoicegraph.domain.errors import ValidationFailed
 from invoicegraph.domain.verifactu.chain import ChainBreak, ChainProblem, verify_chain
 from invoicegraph.domain.verifactu.codes import TipoOperacion
 from invoicegraph.domain.verifactu.records import InvoiceId, Registro
+from invoicegraph.services.invoices.loading import attach_lines
+from invoicegraph.services.verifactu.audit import invoice_mismatch, xml_mismatch
 from invoicegraph.services.verifactu.stored import ALTA, registro_from_row
 
 PAGE_SIZE = 500
@@ -45,6 +50,60 @@ def _rebuild(row: VerifactuRecord) -> Registro | ChainBreak:
         # the hashed text is what counts; a disagreeing column means someone edited one
         return _unreadable(row, f"generated_at {row.generated_at} is not {row.generated_at_text}")
     return record
+
+
+async def _invoices_of(
+    session: AsyncSession, account: Account, rows: Sequence[VerifactuRecord]
+) -> tuple[dict[int, Invoice], dict[int, InvoiceId]]:
+    """The page's invoices with their lines, and the identity of each rectified original."""
+    ids = sorted({row.invoice_id for row in rows})
+    invoices = list(
+        await session.scalars(
+            select(Invoice)
+            .where(Invoice.account_id == account.id, Invoice.id.in_(ids))
+            .execution_options(populate_existing=True)
+        )
+    )
+    await attach_lines(session, account, invoices)
+    originals = sorted({i.rectifies_invoice_id for i in invoices if i.rectifies_invoice_id})
+    identities: dict[int, InvoiceId] = {}
+    if originals:
+        found = await session.execute(
+            select(Invoice.id, Invoice.issuer_tax_id, Invoice.full_number, Invoice.date).where(
+                Invoice.account_id == account.id, Invoice.id.in_(originals)
+            )
+        )
+        for row in found:
+            if row.full_number is not None:
+                identities[row.id] = InvoiceId(row.issuer_tax_id, row.full_number, row.date)
+    return {invoice.id: invoice for invoice in invoices}, identities
+
+
+def _audit(
+    rows: Sequence[VerifactuRecord],
+    records: list[Registro],
+    invoices: dict[int, Invoice],
+    originals: dict[int, InvoiceId],
+) -> ChainBreak | None:
+    """The first record that disagrees with its XML or with its invoice."""
+    for row, record in zip(rows, records, strict=False):
+        detail = xml_mismatch(row, record)
+        problem = ChainProblem.XML_MISMATCH
+        if detail is None:
+            invoice = invoices.get(row.invoice_id)
+            original = None if invoice is None else invoice.rectifies_invoice_id
+            rectified = (originals[original],) if original in originals else ()
+            detail = invoice_mismatch(row, record, invoice, rectified)
+            problem = ChainProblem.INVOICE_MISMATCH
+        if detail is not None:
+            return ChainBreak(
+                index=row.chain_position,
+                operation=record.operation,
+                invoice=record.invoice_id,
+                problem=problem,
+                detail=detail,
+            )
+    return None
 
 
 async def verify_account_chain(
@@ -82,10 +141,15 @@ async def verify_account_chain(
             records.append(rebuilt)
         found = verify_chain(records, after=after, now=now)
         if found is not None:
-            return replace(found, index=rows[found.index].chain_position)
+            found = replace(found, index=rows[found.index].chain_position)
+        invoices, originals = await _invoices_of(session, account, rows)
+        audited = _audit(rows, records, invoices, originals)
+        if audited is not None and (found is None or audited.index < found.index):
+            return audited
+        if found is not None:
+            return found
         if unreadable is not None:
             return unreadable
         after = records[-1]
         last_position = rows[-1].chain_position
-        for row in rows:
-            session.expunge(row)  # keep memory flat on long chains
+        session.expunge_all()  # keep memory flat on long chains

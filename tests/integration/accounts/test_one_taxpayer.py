@@ -13,17 +13,22 @@ from invoicegraph.db.models import Account
 from invoicegraph.domain.errors import Conflict
 from invoicegraph.services.accounts import create_account, sandbox_of
 from invoicegraph.services.demo import create_demo
+from tests.parties import ISSUER_ADDRESS
 from tests.tax_ids import new_tax_id
 
 
 async def test_a_second_live_account_with_the_same_tax_id_is_refused(database: Database) -> None:
     tax_id = new_tax_id()
     async with database.sessions() as session:
-        first = await create_account(session, name="Primera S.L.", tax_id=tax_id, verifactu=True)
+        first = await create_account(
+            session, **ISSUER_ADDRESS, name="Primera S.L.", tax_id=tax_id, verifactu=True
+        )
 
     async with database.sessions() as session:
         with pytest.raises(Conflict) as refused:
-            await create_account(session, name="Segunda S.L.", tax_id=f"ES{tax_id}")
+            await create_account(
+                session, **ISSUER_ADDRESS, name="Segunda S.L.", tax_id=f"ES{tax_id}"
+            )
 
     assert refused.value.fields == ["tax_id"]
     assert tax_id in refused.value.message and "one VERI*FACTU chain" in refused.value.message
@@ -41,7 +46,7 @@ async def test_the_database_refuses_a_second_live_account_of_a_tax_id(database: 
     """Also against a writer that skips the service (or races it)."""
     tax_id = new_tax_id()
     async with database.sessions() as session:
-        await create_account(session, name="Primera S.L.", tax_id=tax_id)
+        await create_account(session, **ISSUER_ADDRESS, name="Primera S.L.", tax_id=tax_id)
 
     async with database.sessions() as session:
         with pytest.raises(IntegrityError):

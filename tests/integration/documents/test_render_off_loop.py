@@ -21,6 +21,7 @@ from invoicegraph.services.api_keys import create_key
 from invoicegraph.services.clients import ClientInput, create_client
 from invoicegraph.services.invoices import InvoiceData, create_draft, issue_invoice
 from invoicegraph.services.lines import LineData
+from tests.parties import CLIENT_ADDRESS, ISSUER_ADDRESS
 from tests.tax_ids import new_tax_id
 
 
@@ -36,11 +37,11 @@ async def test_health_answers_within_100_ms_while_10_pdfs_render(
     database = postgresql_database
     async with database.sessions() as session:
         account = await create_account(
-            session, name="Render S.L.", tax_id=new_tax_id(), plan="professional"
+            session, **ISSUER_ADDRESS, name="Render S.L.", tax_id=new_tax_id(), plan="professional"
         )
     async with database.sessions() as session:
         client = await create_client(
-            session, account, ClientInput(name="Cliente", tax_id="B27346063")
+            session, account, ClientInput(**CLIENT_ADDRESS, name="Cliente", tax_id="B27346063")
         )
     ids = []
     for i in range(10):

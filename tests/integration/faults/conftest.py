@@ -15,6 +15,7 @@ from invoicegraph.services.accounts import create_account
 from invoicegraph.services.api_keys import create_key
 from invoicegraph.services.clients import ClientInput, create_client
 from invoicegraph.settings import get_settings
+from tests.parties import CLIENT_ADDRESS, ISSUER_ADDRESS
 from tests.tax_ids import new_tax_id
 
 from ...conftest import create_pg_database, drop_pg_database
@@ -58,6 +59,7 @@ async def make_tenant(database: Database, *, verifactu: bool) -> Tenant:
     async with database.sessions() as session:
         account = await create_account(
             session,
+            **ISSUER_ADDRESS,
             name="Taller Verifactu S.L." if verifactu else "Taller S.L.",
             tax_id=new_tax_id(),
             plan="professional",
@@ -67,7 +69,7 @@ async def make_tenant(database: Database, *, verifactu: bool) -> Tenant:
         key = (await create_key(session, account, access="write")).text
     async with database.sessions() as session:
         client = await create_client(
-            session, account, ClientInput(name="Cliente S.L.", tax_id="B27346063")
+            session, account, ClientInput(**CLIENT_ADDRESS, name="Cliente S.L.", tax_id="B27346063")
         )
     return Tenant(account, key, str(client.uuid))
 

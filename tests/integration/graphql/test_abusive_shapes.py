@@ -19,6 +19,7 @@ from invoicegraph.db.engine import Database
 from invoicegraph.services.accounts import create_account
 from invoicegraph.services.api_keys import create_key
 from invoicegraph.settings import Settings
+from tests.parties import ISSUER_ADDRESS
 from tests.tax_ids import new_tax_id
 
 CPU_BUDGET_SECONDS = 2.0
@@ -27,7 +28,9 @@ CPU_BUDGET_SECONDS = 2.0
 @pytest.fixture
 async def keys(sqlite_database: Database) -> dict[str, str]:
     async with sqlite_database.sessions() as session:
-        account = await create_account(session, name="Acme S.L.", tax_id=new_tax_id())
+        account = await create_account(
+            session, **ISSUER_ADDRESS, name="Acme S.L.", tax_id=new_tax_id()
+        )
     keys = {}
     for access in ("read", "write"):
         async with sqlite_database.sessions() as session:

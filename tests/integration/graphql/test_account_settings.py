@@ -14,6 +14,7 @@ from invoicegraph.services.accounts import get_account
 from invoicegraph.services.clients import ClientInput, create_client
 from invoicegraph.services.invoices import InvoiceData, create_draft, get_invoice, issue_invoice
 from invoicegraph.services.lines import LineData
+from tests.parties import CLIENT_ADDRESS
 
 from .conftest import GQL, make_key
 
@@ -112,7 +113,9 @@ async def test_an_issued_invoice_keeps_the_issuer_data_it_was_issued_with(
 ) -> None:
     admin = await make_key(database, account, "admin")
     async with database.sessions() as session:
-        client = await create_client(session, account, ClientInput(name="Cliente S.L."))
+        client = await create_client(
+            session, account, ClientInput(**CLIENT_ADDRESS, name="Cliente S.L.")
+        )
         draft = await create_draft(
             session,
             account,

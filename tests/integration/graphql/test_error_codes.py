@@ -16,13 +16,16 @@ from invoicegraph.db.engine import Database
 from invoicegraph.services.accounts import create_account
 from invoicegraph.services.api_keys import create_key
 from invoicegraph.settings import Settings
+from tests.parties import ISSUER_ADDRESS
 from tests.tax_ids import new_tax_id
 
 
 @pytest.fixture
 async def key(sqlite_database: Database) -> str:
     async with sqlite_database.sessions() as session:
-        account = await create_account(session, name="Acme S.L.", tax_id=new_tax_id())
+        account = await create_account(
+            session, **ISSUER_ADDRESS, name="Acme S.L.", tax_id=new_tax_id()
+        )
     async with sqlite_database.sessions() as session:
         return (await create_key(session, account, access="admin")).text
 

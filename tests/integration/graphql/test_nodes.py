@@ -11,6 +11,7 @@ from invoicegraph.services.accounts import create_account
 from invoicegraph.services.api_keys import create_key
 from invoicegraph.services.clients import ClientInput, create_client
 from invoicegraph.settings import Settings
+from tests.parties import CLIENT_ADDRESS, ISSUER_ADDRESS
 from tests.tax_ids import new_tax_id
 
 
@@ -18,13 +19,17 @@ async def test_nodes_answers_in_order_with_null_for_unknown_and_foreign_ids(
     sqlite_database: Database,
 ) -> None:
     async with sqlite_database.sessions() as session:
-        mine = await create_account(session, name="Acme S.L.", tax_id=new_tax_id())
+        mine = await create_account(
+            session, **ISSUER_ADDRESS, name="Acme S.L.", tax_id=new_tax_id()
+        )
     async with sqlite_database.sessions() as session:
-        theirs = await create_account(session, name="Other S.L.", tax_id=new_tax_id())
+        theirs = await create_account(
+            session, **ISSUER_ADDRESS, name="Other S.L.", tax_id=new_tax_id()
+        )
     async with sqlite_database.sessions() as session:
-        client = await create_client(session, mine, ClientInput(name="Cliente"))
+        client = await create_client(session, mine, ClientInput(**CLIENT_ADDRESS, name="Cliente"))
     async with sqlite_database.sessions() as session:
-        foreign = await create_client(session, theirs, ClientInput(name="Ajeno"))
+        foreign = await create_client(session, theirs, ClientInput(**CLIENT_ADDRESS, name="Ajeno"))
     async with sqlite_database.sessions() as session:
         key = (await create_key(session, mine, access="read")).text
     ids = [

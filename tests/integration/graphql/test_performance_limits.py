@@ -17,6 +17,7 @@ from invoicegraph.db.models import Account
 from invoicegraph.services.clients import ClientInput, create_client
 from invoicegraph.services.invoices import InvoiceData, create_draft
 from invoicegraph.services.lines import LineData
+from tests.parties import CLIENT_ADDRESS
 
 from .conftest import GQL
 
@@ -44,7 +45,7 @@ def count_statements(database: Database) -> Iterator[list[str]]:
 async def _invoices(database: Database, account: Account, count: int) -> None:
     async with database.sessions() as session:
         client = await create_client(
-            session, account, ClientInput(name="Cliente", tax_id="B12345674")
+            session, account, ClientInput(**CLIENT_ADDRESS, name="Cliente", tax_id="B12345674")
         )
     lines = [
         LineData(

@@ -19,6 +19,7 @@ from invoicegraph.services.clients import ClientInput, create_client
 from invoicegraph.services.invoices import InvoiceData, create_draft, issue_invoice
 from invoicegraph.services.lines import LineData
 from invoicegraph.settings import Settings
+from tests.parties import CLIENT_ADDRESS
 
 RICH = """query Rich($n: Int!) { invoices(first: $n) { totalCount pageInfo { hasNextPage }
   edges { cursor node { __typename id legacyId fullNumber number date status kind isPaid
@@ -61,7 +62,7 @@ async def _answer(database: Database, key: str, *, plain: bool) -> dict[str, Any
 async def _invoices(database: Database, account: Account) -> None:
     async with database.sessions() as session:
         client = await create_client(
-            session, account, ClientInput(name="Cliente", tax_id="B12345674")
+            session, account, ClientInput(**CLIENT_ADDRESS, name="Cliente", tax_id="B12345674")
         )
     for n in range(3):
         lines = [

@@ -17,6 +17,7 @@ from invoicegraph.db.models import Account
 from invoicegraph.services.invoices import InvoiceData, create_draft
 from invoicegraph.services.lines import LineData
 from invoicegraph.settings import Settings
+from tests.parties import ISSUER_ADDRESS
 from tests.tax_ids import new_tax_id
 
 from ...browser.conftest import run_live_server
@@ -47,7 +48,7 @@ async def test_events_reach_a_subscriber_of_another_server_process_on_postgresql
 
     async with postgresql_database.sessions() as session:
         account: Account = await create_account(
-            session, name="Eventos S.L.", tax_id=new_tax_id(), plan="professional"
+            session, **ISSUER_ADDRESS, name="Eventos S.L.", tax_id=new_tax_id(), plan="professional"
         )
     key = await make_key(postgresql_database, account)
     url = postgresql_database.engine.url.render_as_string(hide_password=False)
@@ -99,11 +100,11 @@ async def test_sqlite_delivers_in_process_and_only_the_accounts_own_events(
 
     async with sqlite_database.sessions() as session:
         mine = await create_account(
-            session, name="Mía S.L.", tax_id=new_tax_id(), plan="professional"
+            session, **ISSUER_ADDRESS, name="Mía S.L.", tax_id=new_tax_id(), plan="professional"
         )
     async with sqlite_database.sessions() as session:
         theirs = await create_account(
-            session, name="Suya S.L.", tax_id=new_tax_id(), plan="professional"
+            session, **ISSUER_ADDRESS, name="Suya S.L.", tax_id=new_tax_id(), plan="professional"
         )
     my_key, their_key = (
         await make_key(sqlite_database, mine),

@@ -21,6 +21,7 @@ from invoicegraph.services.api_keys import create_key
 from invoicegraph.services.clients import ClientInput, create_client
 from invoicegraph.services.invoices import InvoiceData, create_draft, issue_invoice
 from invoicegraph.services.lines import LineData
+from tests.parties import CLIENT_ADDRESS, ISSUER_ADDRESS
 from tests.tax_ids import new_tax_id
 
 from ..invoices.test_concurrency import clone
@@ -33,7 +34,9 @@ SESSIONS = 20
 @pytest.fixture
 async def free_account(postgresql_database: Database) -> Account:
     async with postgresql_database.sessions() as session:
-        return await create_account(session, name="Gratis S.L.", tax_id=new_tax_id(), plan="free")
+        return await create_account(
+            session, **ISSUER_ADDRESS, name="Gratis S.L.", tax_id=new_tax_id(), plan="free"
+        )
 
 
 async def test_sixty_concurrent_issues_at_a_limit_of_fifty_issue_fifty(
@@ -43,7 +46,9 @@ async def test_sixty_concurrent_issues_at_a_limit_of_fifty_issue_fifty(
     limit = limits_for("free").issued_invoices_per_month
     assert limit == 50
     async with database.sessions() as session:
-        client = await create_client(session, account, ClientInput(name="Cliente S.L."))
+        client = await create_client(
+            session, account, ClientInput(**CLIENT_ADDRESS, name="Cliente S.L.")
+        )
     line = LineData(description="Servicio", quantity=Decimal(1), price=Decimal(10))
     async with database.sessions() as session:
         template = await create_draft(session, account, InvoiceData(client=client.id, lines=[line]))

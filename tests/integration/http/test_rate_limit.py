@@ -20,6 +20,7 @@ from invoicegraph.db.engine import Database, create_database
 from invoicegraph.db.migrate import migrate
 from invoicegraph.services.accounts import create_account
 from invoicegraph.services.api_keys import create_key
+from tests.parties import ISSUER_ADDRESS
 
 from .conftest import bearer, client_for
 
@@ -82,7 +83,9 @@ async def _key_on(url: str) -> str:
     try:
         await migrate(database)
         async with database.sessions() as session:
-            account = await create_account(session, name="Limites S.L.", tax_id="B12345674")
+            account = await create_account(
+                session, **ISSUER_ADDRESS, name="Limites S.L.", tax_id="B12345674"
+            )
         async with database.sessions() as session:
             return (await create_key(session, account, access="read")).text
     finally:

@@ -25,6 +25,7 @@ from invoicegraph.services.accounts import create_account
 from invoicegraph.services.catalog import SeriesInput, create_series
 from invoicegraph.services.invoices import IssueOptions, delete_invoice
 from invoicegraph.services.invoices.loading import account_today, load_invoice
+from tests.parties import ISSUER_ADDRESS
 from tests.tax_ids import new_tax_id
 
 from .conftest import Catalogue, load_catalogue
@@ -40,7 +41,11 @@ SESSIONS = 20  # the pool's size: its overflow stays free for the rest of the se
 async def pg_account(postgresql_database: Database) -> Account:
     async with postgresql_database.sessions() as session:
         return await create_account(
-            session, name="Concurrent S.L.", tax_id=new_tax_id(), plan="professional"
+            session,
+            **ISSUER_ADDRESS,
+            name="Concurrent S.L.",
+            tax_id=new_tax_id(),
+            plan="professional",
         )
 
 

@@ -22,6 +22,7 @@ from invoicegraph.services.invoices import (
 from invoicegraph.services.invoices.loading import account_today
 from invoicegraph.services.lines import LineData
 from invoicegraph.services.pagination import PageRequest
+from tests.parties import CLIENT_ADDRESS
 
 from .conftest import Catalogue
 from .helpers import fields_of, get, line, new_draft, update
@@ -153,7 +154,9 @@ async def test_a_client_changed_later_leaves_the_draft_as_it_was(
 ) -> None:
     draft_id = await new_draft(database, account, catalogue)
     async with database.sessions() as session:
-        await update_client(session, account, catalogue.client_id, ClientInput(name="Renamed"))
+        await update_client(
+            session, account, catalogue.client_id, ClientInput(**CLIENT_ADDRESS, name="Renamed")
+        )
 
     assert (await get(database, account, draft_id)).recipient_name == "Acme S.L."
     reloaded = await update(database, account, draft_id, client=catalogue.client_uuid)

@@ -12,6 +12,7 @@ from invoicegraph.domain.errors import ValidationFailed
 from invoicegraph.services.accounts import create_account
 from invoicegraph.services.invoices.loading import account_today
 from invoicegraph.settings import get_settings
+from tests.parties import ISSUER_ADDRESS
 from tests.tax_ids import new_tax_id
 
 from .conftest import Catalogue, load_catalogue
@@ -58,7 +59,12 @@ async def test_with_verifactu_an_issue_date_before_2024_10_28_is_refused(
     get_settings.cache_clear()
     async with database.sessions() as session:
         account = await create_account(
-            session, name="Registro S.L.", tax_id=new_tax_id(), plan="professional", verifactu=True
+            session,
+            **ISSUER_ADDRESS,
+            name="Registro S.L.",
+            tax_id=new_tax_id(),
+            plan="professional",
+            verifactu=True,
         )
     catalogue = await load_catalogue(database, account)
     draft = await new_draft(database, account, catalogue)

@@ -17,6 +17,7 @@ from invoicegraph.services.clients import ClientInput, create_client
 from invoicegraph.services.invoices import InvoiceFilter, list_invoices, mark_paid
 from invoicegraph.services.invoices.loading import account_today
 from invoicegraph.services.pagination import Page, PageRequest
+from tests.parties import CLIENT_ADDRESS
 
 from .conftest import Catalogue
 from .helpers import line, new_draft, new_issued, rectify
@@ -49,7 +50,9 @@ async def ledger(database: Database, account: Account, catalogue: Catalogue) -> 
     today = account_today(account)
     async with database.sessions() as session:
         beta_client = await create_client(
-            session, account, ClientInput(name="Beta 100% Industries", tax_id="B27346063")
+            session,
+            account,
+            ClientInput(**CLIENT_ADDRESS, name="Beta 100% Industries", tax_id="B27346063"),
         )
     async with database.sessions() as session:
         second = await create_series(session, account, SeriesInput(code="SX", kind="ordinary"))

@@ -29,6 +29,7 @@ from invoicegraph.services.invoices import (
 from invoicegraph.services.invoices.loading import account_today
 from invoicegraph.services.lines import LineData
 from invoicegraph.services.pagination import PageRequest
+from tests.parties import ISSUER_ADDRESS
 from tests.tax_ids import new_tax_id
 
 from .conftest import Catalogue, load_catalogue
@@ -53,7 +54,9 @@ async def record_issued(database: Database, account: Account, date: dt.date, cou
 
 async def test_a_free_account_stops_issuing_at_its_monthly_limit(database: Database) -> None:
     async with database.sessions() as session:
-        free = await create_account(session, name="Free S.L.", tax_id=new_tax_id(), plan="free")
+        free = await create_account(
+            session, **ISSUER_ADDRESS, name="Free S.L.", tax_id=new_tax_id(), plan="free"
+        )
     catalogue = await load_catalogue(database, free)
     limit = limits_for("free").issued_invoices_per_month
     assert limit is not None

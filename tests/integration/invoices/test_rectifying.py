@@ -284,16 +284,15 @@ async def test_causes_r1_to_r4_and_r5_only_for_simplified_invoices(
     assert issued.full_number == "R1" and issued.recipient_name is None
 
 
-async def test_a_rectificative_or_a_draft_is_not_rectified(
+async def test_a_draft_or_a_draft_rectificative_is_not_rectified(
     database: Database, account: Account, catalogue: Catalogue
 ) -> None:
+    """Only issued invoices are rectified (an issued rectificative too: test_corrections)."""
     original_id = await new_issued(database, account, catalogue)
-    rectificative = await rectify(
-        database, account, original_id, issue=IssueOptions(series=catalogue.series["R"])
-    )
+    draft_rectificative = await rectify(database, account, original_id)
     draft_id = await new_draft(database, account, catalogue)
 
-    for target in (rectificative.id, draft_id):
+    for target in (draft_rectificative.id, draft_id):
         with pytest.raises(Conflict):
             await rectify(database, account, target)
 

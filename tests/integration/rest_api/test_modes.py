@@ -12,6 +12,7 @@ from invoicegraph.db.models import Account
 from invoicegraph.services.accounts import create_account
 from invoicegraph.services.api_keys import create_key
 from invoicegraph.settings import get_settings
+from tests.parties import ISSUER_ADDRESS
 from tests.tax_ids import new_tax_id
 
 from .helpers import issued_invoice, new_invoice
@@ -54,7 +55,12 @@ async def test_an_issued_invoice_of_a_verifactu_account_shows_its_e_invoicing_st
 ) -> None:
     async with database.sessions() as session:
         account = await create_account(
-            session, name="Verifactu S.L.", tax_id=new_tax_id(), plan="professional", verifactu=True
+            session,
+            **ISSUER_ADDRESS,
+            name="Verifactu S.L.",
+            tax_id=new_tax_id(),
+            plan="professional",
+            verifactu=True,
         )
     async with database.sessions() as session:
         key = (await create_key(session, account, access="write")).text

@@ -28,6 +28,7 @@ from invoicegraph.services.accounts import create_account
 from invoicegraph.services.api_keys import create_key
 from invoicegraph.services.clients import ClientInput, create_client
 from invoicegraph.settings import Settings
+from tests.parties import CLIENT_ADDRESS, ISSUER_ADDRESS
 from tests.tax_ids import new_tax_id
 
 from ...browser.conftest import run_live_server
@@ -47,10 +48,16 @@ async def _seed(url: str) -> str:
     try:
         async with database.sessions() as session:
             account = await create_account(
-                session, name="Schemathesis S.L.", tax_id=new_tax_id(), plan="professional"
+                session,
+                **ISSUER_ADDRESS,
+                name="Schemathesis S.L.",
+                tax_id=new_tax_id(),
+                plan="professional",
             )
         async with database.sessions() as session:
-            await create_client(session, account, ClientInput(name="Cliente", tax_id="B27346063"))
+            await create_client(
+                session, account, ClientInput(**CLIENT_ADDRESS, name="Cliente", tax_id="B27346063")
+            )
         async with database.sessions() as session:
             return (await create_key(session, account, access="write")).text
     finally:

@@ -37,6 +37,7 @@ from invoicegraph.services.lines import LineData
 from invoicegraph.services.products import ProductInput, create_product
 from invoicegraph.services.quotes import QuoteData, create_quote
 from invoicegraph.settings import Settings
+from tests.parties import CLIENT_ADDRESS, ISSUER_ADDRESS
 from tests.tax_ids import new_tax_id
 
 # what a response must never show, whatever was sent
@@ -82,7 +83,9 @@ async def _objects(database: Database, account: Account, key: ApiKey) -> Objects
     found = Objects()
     async with database.sessions() as session:
         client = await create_client(
-            session, account, ClientInput(name="Cliente Matriz S.L.", tax_id="B12345674")
+            session,
+            account,
+            ClientInput(**CLIENT_ADDRESS, name="Cliente Matriz S.L.", tax_id="B12345674"),
         )
     found.add("client", client)
     line = LineData(
@@ -124,11 +127,11 @@ async def world(postgresql_database: Database) -> AsyncIterator[World]:
     database = postgresql_database
     async with database.sessions() as session:
         mine = await create_account(
-            session, name="Matriz S.A.", tax_id=new_tax_id(), plan="professional"
+            session, **ISSUER_ADDRESS, name="Matriz S.A.", tax_id=new_tax_id(), plan="professional"
         )
     async with database.sessions() as session:
         other = await create_account(
-            session, name="Ajena S.L.", tax_id=new_tax_id(), plan="professional"
+            session, **ISSUER_ADDRESS, name="Ajena S.L.", tax_id=new_tax_id(), plan="professional"
         )
     keys: dict[str, str] = {}
     rows: dict[str, ApiKey] = {}
@@ -172,7 +175,7 @@ class Prober:
 async def prober(world: World) -> Prober:
     async with world.database.sessions() as session:
         account = await create_account(
-            session, name="Sondas S.L.", tax_id=new_tax_id(), plan="professional"
+            session, **ISSUER_ADDRESS, name="Sondas S.L.", tax_id=new_tax_id(), plan="professional"
         )
     async with world.database.sessions() as session:
         created = await create_key(session, account, access="write")

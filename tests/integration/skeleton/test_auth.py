@@ -11,6 +11,7 @@ from invoicegraph.domain.api_keys import generate_key, parse_key
 from invoicegraph.domain.errors import Forbidden, PlanLimit, Unauthenticated
 from invoicegraph.services.accounts import create_account
 from invoicegraph.services.api_keys import authenticate, create_key, revoke_key
+from tests.parties import ISSUER_ADDRESS
 from tests.tax_ids import new_tax_id
 
 
@@ -107,7 +108,9 @@ async def test_a_revoked_key_is_refused(database: Database, account: Account) ->
 
 async def test_the_free_plan_caps_the_number_of_keys(database: Database) -> None:
     async with database.sessions() as session:
-        free = await create_account(session, name="Free S.L.", tax_id=new_tax_id())
+        free = await create_account(
+            session, **ISSUER_ADDRESS, name="Free S.L.", tax_id=new_tax_id()
+        )
     for _ in range(3):
         async with database.sessions() as session:
             await create_key(session, free, access="read")

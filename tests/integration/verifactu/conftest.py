@@ -15,6 +15,7 @@ from invoicegraph.db.migrate import migrate
 from invoicegraph.db.models import Account
 from invoicegraph.services.accounts import create_account
 from invoicegraph.settings import Settings, get_settings
+from tests.parties import ISSUER_ADDRESS
 from tests.tax_ids import new_tax_id
 
 from ...unit.verifactu.conftest import load_schema, validate, xsd_dir
@@ -44,6 +45,7 @@ async def vf_account(database: Database) -> Account:
     async with database.sessions() as session:
         return await create_account(
             session,
+            **ISSUER_ADDRESS,
             name="Taller Verifactu S.L.",
             tax_id=new_tax_id(),
             plan="professional",

@@ -28,6 +28,7 @@ from invoicegraph.services.invoices import (
     rectify_invoice,
 )
 from invoicegraph.services.lines import LineData
+from tests.parties import CLIENT_ADDRESS
 
 SPANISH_CLIENT_NIF = "A58818501"
 
@@ -40,7 +41,11 @@ async def client_id(
 ) -> int:
     async with database.sessions() as session:
         client = await create_client(
-            session, account, ClientInput(name="Cliente Ejemplo SA", tax_id=tax_id, country=country)
+            session,
+            account,
+            ClientInput(
+                **CLIENT_ADDRESS, name="Cliente Ejemplo SA", tax_id=tax_id, country=country
+            ),
         )
         return client.id
 

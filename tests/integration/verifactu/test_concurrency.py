@@ -22,6 +22,7 @@ from invoicegraph.services.invoices import (
 )
 from invoicegraph.services.invoices.annulling import annul_invoice
 from invoicegraph.services.verifactu.verify import verify_account_chain
+from tests.parties import ISSUER_ADDRESS
 from tests.tax_ids import new_tax_id
 
 from .helpers import client_id, issued, line, records, series_id
@@ -32,8 +33,7 @@ async def test_concurrent_issuing_yields_one_unbroken_chain(
 ) -> None:
     database = postgresql_database
     async with database.sessions() as session:
-        account = await create_account(
-            session, name="Concurrente S.L.", tax_id=new_tax_id(), plan="professional",
+        account = await create_account(session, **ISSUER_ADDRESS, name="Concurrente S.L.", tax_id=new_tax_id(), plan="professional",
             verifactu=True,
         )  # fmt: skip
     client = await client_id(database, account)

@@ -18,6 +18,7 @@ from invoicegraph.domain.verifactu.records import RegistroAlta
 from invoicegraph.services.accounts import create_account
 from invoicegraph.services.verifactu import registration
 from invoicegraph.services.verifactu.stored import registro_from_row
+from tests.parties import ISSUER_ADDRESS
 from tests.tax_ids import new_tax_id
 
 from .helpers import client_id, issued, line, records, rectified, series_id, submissions, tax_id
@@ -214,7 +215,12 @@ async def test_records_refuse_update_and_delete(database: Database, vf_account: 
 async def test_sandbox_records_are_test_mode(database: Database) -> None:
     async with database.sessions() as session:
         live = await create_account(
-            session, name="Sandbox S.L.", tax_id=new_tax_id(), plan="professional", verifactu=True
+            session,
+            **ISSUER_ADDRESS,
+            name="Sandbox S.L.",
+            tax_id=new_tax_id(),
+            plan="professional",
+            verifactu=True,
         )
     async with database.sessions() as session:
         from sqlalchemy import select

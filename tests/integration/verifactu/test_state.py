@@ -14,6 +14,7 @@ from invoicegraph.services.accounts import create_account, sandbox_of
 from invoicegraph.services.invoices import InvoiceData, create_draft
 from invoicegraph.services.invoices.annulling import annul_invoice
 from invoicegraph.services.verifactu.state import EInvoicing, e_invoicing_states, qr_url_for
+from tests.parties import ISSUER_ADDRESS
 from tests.tax_ids import new_tax_id
 
 from .helpers import client_id, issued, line, records
@@ -107,7 +108,12 @@ async def test_an_annulled_invoice_shows_its_cancellation_state_and_keeps_its_li
 async def test_a_sandbox_invoice_links_to_the_test_host(database: Database) -> None:
     async with database.sessions() as session:
         live = await create_account(
-            session, name="Pruebas S.L.", tax_id=new_tax_id(), plan="professional", verifactu=True
+            session,
+            **ISSUER_ADDRESS,
+            name="Pruebas S.L.",
+            tax_id=new_tax_id(),
+            plan="professional",
+            verifactu=True,
         )
     async with database.sessions() as session:
         sandbox = await sandbox_of(session, live)
@@ -143,7 +149,12 @@ async def test_another_accounts_invoice_has_no_block(
     )
     async with database.sessions() as session:
         other = await create_account(
-            session, name="Ajena S.L.", tax_id=new_tax_id(), plan="professional", verifactu=True
+            session,
+            **ISSUER_ADDRESS,
+            name="Ajena S.L.",
+            tax_id=new_tax_id(),
+            plan="professional",
+            verifactu=True,
         )
 
     assert await states(database, other, [invoice.id]) == {}

@@ -20,14 +20,25 @@ from sqlalchemy import delete, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from invoicegraph.db.engine import Database
-from invoicegraph.db.models import Account, VerifactuRecord, VerifactuSubmission
+from invoicegraph.db.models import (
+    Account,
+    Invoice,
+    InvoiceLineTax,
+    VerifactuRecord,
+    VerifactuSubmission,
+)
+from invoicegraph.services.invoices.annulling import annul_invoice
+from invoicegraph.services.verifactu.audit import xml_mismatch
+from invoicegraph.services.verifactu.stored import registro_from_row
 from invoicegraph.services.verifactu.verify import verify_account_chain
 
-from .helpers import client_id, issued, line, records
+from .helpers import client_id, issued, line, records, rectified
 
 
 @asynccontextmanager
-async def around_the_trigger(database: Database) -> AsyncIterator[AsyncConnection]:
+async def around_the_trigger(
+    database: Database, table: str = "verifactu_records"
+) -> AsyncIterator[AsyncConnection]:
     async with database.engine.begin() as connection:
         if database.dialect == "postgresql":
             await connection.execute(text("SET LOCAL session_replication_role = replica"))
@@ -36,14 +47,15 @@ async def around_the_trigger(database: Database) -> AsyncIterator[AsyncConnectio
         triggers = (
             await connection.execute(
                 text(
-                    "SELECT sql FROM sqlite_master WHERE type = 'trigger' "
-                    "AND tbl_name = 'verifactu_records'"
-                )
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                    "AND tbl_name = :table"
+                ),
+                {"table": table},
             )
-        ).scalars()
-        definitions = list(triggers)
-        for name in ("verifactu_records_no_update", "verifactu_records_no_delete"):
-            await connection.execute(text(f"DROP TRIGGER {name}"))
+        ).all()
+        definitions = [definition for _, definition in triggers]
+        for name, _ in triggers:
+            await connection.execute(text(f'DROP TRIGGER "{name}"'))
         yield connection
         for definition in definitions:
             await connection.execute(text(definition))
@@ -132,6 +144,107 @@ async def test_a_deleted_record_breaks_the_link_of_the_next(
                 await session.execute(
                     delete(VerifactuRecord).where(VerifactuRecord.id == chain[2].id)
                 )
+
+
+async def test_a_chain_with_a_rectificative_and_a_cancellation_verifies(
+    database: Database, vf_account: Account
+) -> None:
+    """The record-against-invoice checks hold for every kind of record the chain carries."""
+    client = await client_id(database, vf_account)
+    first = await issued(database, vf_account, [line("100"), line("10", vat="10")], client=client)
+    await rectified(database, vf_account, first)
+    second = await issued(database, vf_account, [line("30")], client=client)
+    async with database.sessions() as session:
+        await annul_invoice(session, vf_account, second.id, "wrong customer")
+
+    assert len(await records(database, vf_account)) == 4
+    assert await verify(database, vf_account) is None
+
+
+@pytest.mark.parametrize(
+    ("values", "named"),
+    [
+        ({"total_before_taxes": Decimal("150.00")},
+         "ImporteTotal is '60.50' in the record but '160.50' on the invoice"),
+        ({"total_vat": Decimal("0.50")}, "CuotaTotal is '10.50' in the record but '0.50'"),
+        ({"full_number": "F-999"}, "NumSerieFactura is 'F2' in the record but 'F-999'"),
+        ({"recipient_tax_id": "B27346063"}, "Destinatario NIF is 'A58818501' in the record"),
+        ({"issuer_tax_id": "B00000000"}, "IDEmisorFactura"),
+    ],
+)  # fmt: skip
+async def test_an_invoice_changed_under_its_record_is_named(
+    database: Database, vf_account: Account, values: dict[str, Any], named: str
+) -> None:
+    chain = await chain_of_three(database, vf_account)
+    async with around_the_trigger(database, "invoices") as connection:
+        await connection.execute(
+            update(Invoice)
+            .where(Invoice.account_id == vf_account.id, Invoice.id == chain[1].invoice_id)
+            .values(values)
+        )
+
+    found = await verify(database, vf_account, page_size=2)
+
+    assert found is not None
+    assert (found.index, found.problem.value) == (2, "invoice_mismatch")
+    assert named in found.detail
+
+
+async def test_a_changed_line_no_longer_matches_the_recorded_breakdown(
+    database: Database, vf_account: Account
+) -> None:
+    chain = await chain_of_three(database, vf_account)
+    async with around_the_trigger(database, "invoice_line_taxes") as connection:
+        await connection.execute(
+            update(InvoiceLineTax)
+            .where(
+                InvoiceLineTax.account_id == vf_account.id,
+                InvoiceLineTax.invoice_id == chain[2].invoice_id,
+            )
+            .values(base=Decimal("70"))
+        )
+
+    found = await verify(database, vf_account)
+
+    assert found is not None and (found.index, found.problem.value) == (3, "invoice_mismatch")
+    assert "Desglose line 1 base is 25.00 in the record but 70.00 on the invoice" in found.detail
+
+
+async def test_a_recipient_nif_changed_on_a_stored_record_is_named(
+    database: Database, vf_account: Account
+) -> None:
+    """The recipient is outside the fingerprint: the chain holds, the invoice disagrees."""
+    chain = await chain_of_three(database, vf_account)
+    details = {**chain[0].details}
+    details["recipient"] = {**details["recipient"], "nif": "B27346063"}
+    async with around_the_trigger(database) as connection:
+        await connection.execute(
+            update(VerifactuRecord).where(VerifactuRecord.id == chain[0].id).values(details=details)
+        )
+
+    found = await verify(database, vf_account)
+
+    assert found is not None and (found.index, found.problem.value) == (1, "invoice_mismatch")
+    assert found.detail == (
+        "Destinatario NIF is 'B27346063' in the record but 'A58818501' on the invoice"
+    )
+
+
+async def test_every_stored_field_is_what_the_xml_says(
+    database: Database, vf_account: Account
+) -> None:
+    chain = await chain_of_three(database, vf_account)
+    row = chain[1]
+    record = registro_from_row(row)
+    assert xml_mismatch(row, record) is None
+
+    row.total_amount = Decimal("60.51")  # a stored value the record's XML does not say
+    assert xml_mismatch(row, record) == "the stored total_amount '60.51' is '60.50' in the XML"
+    row.total_amount = Decimal("60.50")
+    row.breakdown = [{**row.breakdown[0], "cuota": "10.49"}]
+    assert xml_mismatch(row, record) == (
+        "the stored breakdown line 1 cuota '10.49' is '10.50' in the XML"
+    )
 
 
 def run_cli(

@@ -19,6 +19,7 @@ from invoicegraph.services.verifactu.outbox import backoff, unsent_count
 from invoicegraph.services.verifactu.state import e_invoicing_states
 from invoicegraph.services.verifactu.worker import run_worker
 from invoicegraph.settings import Settings
+from tests.parties import ISSUER_ADDRESS
 
 from .agency import Behaviour, FakeAgency
 from .conftest import fresh_nif, worker_settings
@@ -31,7 +32,12 @@ SETTLED = {"accepted", "accepted_with_errors", "rejected"}
 async def new_account(database: Database, name: str = "Emisor Outbox S.L.") -> Account:
     async with database.sessions() as session:
         return await create_account(
-            session, name=name, tax_id=fresh_nif(), plan="professional", verifactu=True
+            session,
+            **ISSUER_ADDRESS,
+            name=name,
+            tax_id=fresh_nif(),
+            plan="professional",
+            verifactu=True,
         )
 
 
