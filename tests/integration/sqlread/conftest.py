@@ -61,7 +61,7 @@ class Faces:
 
 
 def _client(database: Database, key: str, *, sql_reads: bool) -> httpx.AsyncClient:
-    settings = Settings(public_base_url=BASE, sql_reads=sql_reads)
+    settings = Settings(public_base_url=BASE, sql_reads=sql_reads, rate_limit_per_minute=100_000)
     app = create_app(settings, database=database)
     return httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app),

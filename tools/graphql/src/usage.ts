@@ -29,6 +29,13 @@ export function created(answer: CreateInvoiceMutation): string | null {
 }
 
 export function describe(event: InvoiceEventsSubscription): string {
-  const kind: "CREATED" | "ISSUED" | "RECTIFIED" | "PAID" = event.invoiceEvents.kind;
+  const kind:
+    | "CREATED"
+    | "ISSUED"
+    | "RECTIFIED"
+    | "PAID"
+    | "UPDATED"
+    | "ANNULLED"
+    | "DELETED" = event.invoiceEvents.kind;
   return `${kind} ${event.invoiceEvents.invoiceId}`;
 }
