@@ -121,9 +121,9 @@ async def test_correct_negates_every_line_and_is_issued_in_the_rectificative_ser
     nothing_left = await api.post(f"/invoices/{original['id']}/correct")
     assert nothing_left.status_code == 409
     of_a_rectificative = await api.post(f"/invoices/{rectificative['id']}/correct")
-    assert (
-        of_a_rectificative.status_code == 201
-    )  # a rectificative can itself be rectified (issue 14)
+    # a rectificative can itself be rectified (issue 14): the new one corrects the rectificative
+    assert of_a_rectificative.status_code == 201
+    assert of_a_rectificative.json()["invoice"]["original_invoice_id"] == rectificative["id"]
 
 
 async def test_partial_rectifications_are_capped_across_rectificatives(
