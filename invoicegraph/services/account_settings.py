@@ -116,13 +116,19 @@ def _clean(account: Account, data: AccountSettings) -> dict[str, object]:
             errors.append(FieldError("brand_color", "a colour as #RRGGBB"))
         values["brand_color"] = colour.upper() if colour else None
     if is_set(data.timezone):
-        try:
-            zoneinfo.ZoneInfo(data.timezone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            errors.append(FieldError("timezone", "an IANA time zone such as Europe/Madrid"))
-        values["timezone"] = data.timezone
+        if data.timezone is None:
+            errors.append(FieldError("timezone", "must not be null", "required"))
+        else:
+            try:
+                zoneinfo.ZoneInfo(data.timezone)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                errors.append(FieldError("timezone", "an IANA time zone such as Europe/Madrid"))
+            values["timezone"] = data.timezone
     if is_set(data.verifactu_enabled):
-        values["verifactu_enabled"] = bool(data.verifactu_enabled)
+        if data.verifactu_enabled is None:  # null is not "off": VERI*FACTU is turned off by false
+            errors.append(FieldError("verifactu_enabled", "must not be null", "required"))
+        else:
+            values["verifactu_enabled"] = data.verifactu_enabled
     if errors:
         raise ValidationFailed(errors)
     return values

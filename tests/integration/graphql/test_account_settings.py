@@ -90,6 +90,41 @@ async def test_every_bad_setting_is_named_at_once(
     assert fields == {"name", "taxId", "iban", "brandColor", "timezone", "defaultLang"}, payload
 
 
+async def test_explicit_nulls_are_named_not_internal_errors(
+    database: Database, account: Account, gql: GQL
+) -> None:
+    """Found by schemathesis on GraphQL: ``timezone: null`` was an internal error, and
+    ``verifactuEnabled: null`` silently turned VERI*FACTU off."""
+    admin = await make_key(database, account, "admin")
+    nulls = {
+        "timezone": None,
+        "verifactuEnabled": None,
+        "defaultDateFormat": None,
+        "defaultLang": None,
+        "country": None,
+        "defaultCurrency": None,
+        "name": None,
+    }
+
+    body = await gql(UPDATE, {"input": nulls}, key=admin)
+
+    assert "errors" not in body, body
+    payload = body["data"]["updateAccount"]
+    assert payload["account"] is None
+    fields = {e["field"] for e in payload["errors"]}
+    assert fields == {
+        "timezone",
+        "verifactuEnabled",
+        "defaultDateFormat",
+        "defaultLang",
+        "country",
+        "defaultCurrency",
+        "name",
+    }, payload
+    kept = await gql("{ account { timezone verifactuEnabled } }", key=admin)
+    assert kept["data"]["account"]["timezone"] is not None
+
+
 async def test_a_write_key_cannot_change_the_settings(http: httpx.AsyncClient, gql: GQL) -> None:
     body = await gql(UPDATE, {"input": {"address": "X"}}, expect_errors=True)
 
