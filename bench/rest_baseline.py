@@ -29,7 +29,11 @@ def _rows(records: list[asyncpg.Record]) -> list[SimpleNamespace]:
     return [SimpleNamespace(**dict(record)) for record in records]
 
 
-async def v1_page(pool: asyncpg.Pool, account_id: int, size: int, host: str, path: str) -> bytes:
+async def v1_page(
+    pool: asyncpg.Pool, account_id: int, size: int, base_url: str, path: str
+) -> bytes:
+    """The /v1 page as the app writes it: links under ``base_url`` (the app's PUBLIC_BASE_URL),
+    relative when it is empty, never from the Host header."""
     from invoicegraph.rest.jsonio import dumps
     from invoicegraph.rest.v1.shapes import invoice_summary
 
@@ -42,7 +46,7 @@ async def v1_page(pool: asyncpg.Pool, account_id: int, size: int, host: str, pat
         }
     data = [invoice_summary(i, codes.get(i.series_id or 0), None) for i in invoices]  # type: ignore[arg-type]
     last_page = max(1, -(-total // size))
-    base = f"http://{host}{path}"
+    base = f"{base_url}{path}"
 
     def link(number: int) -> str:
         return f"{base}?per_page={size}&page={number}"
