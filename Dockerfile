@@ -13,8 +13,12 @@ RUN apt-get update \
 COPY pyproject.toml README.md ./
 COPY invoicegraph ./invoicegraph
 COPY frontend ./frontend
+COPY docs-frontend ./docs-frontend
 COPY scripts ./scripts
-RUN scripts/build_graphiql.sh && pip install . && rm -rf build/graphiql-frontend
+# GraphiQL (/graphql) and Redoc (/docs) are built from the npm registry into the package before
+# it is installed, so the image serves both pages with nothing fetched from a CDN
+RUN scripts/build_graphiql.sh && scripts/build_docs.sh && pip install . \
+ && rm -rf build frontend docs-frontend
 
 RUN useradd --create-home --uid 10001 invoicegraph
 USER invoicegraph
