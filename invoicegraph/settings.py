@@ -57,6 +57,24 @@ class Settings(BaseSettings):
     verifactu_timeout_seconds: float = Field(default=60.0, gt=0)
     verifactu_retry_base_seconds: float = Field(default=30.0, gt=0)
     verifactu_retry_max_seconds: float = Field(default=3600.0, gt=0, le=3600)
+    # webhooks: by default endpoints must be https on public addresses (checked again at
+    # delivery, after DNS resolution); true (local development, tests) allows http, loopback
+    # and private ranges
+    webhooks_allow_private: bool = False
+    # the delivery worker runs inside ``serve`` (every process; several never double-send)
+    webhooks_worker_in_serve: bool = True
+    # one POST's whole time limit (resolution, connection, request and answer)
+    webhooks_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    # idle poll when nothing wakes the worker (PostgreSQL wakes it on each committed event)
+    webhooks_poll_seconds: float = Field(default=1.0, gt=0)
+    # deliveries sent at once by one worker
+    webhooks_concurrency: int = Field(default=10, ge=1, le=200)
+    # retries: doubling from the base (with jitter), capped, for the window after the first try
+    webhooks_retry_base_seconds: float = Field(default=60.0, gt=0)
+    webhooks_retry_max_seconds: float = Field(default=6 * 3600.0, gt=0)
+    webhooks_retry_window_seconds: float = Field(default=3 * 86400.0, gt=0)
+    # an endpoint failing without a single success for this long is disabled
+    webhooks_disable_after_seconds: float = Field(default=3 * 86400.0, gt=0)
     # documents
     pdf_workers: int = Field(default=2, ge=1, le=64)
     # true: start-up waits until the PDF processes are up and warm, so the server (and /health)

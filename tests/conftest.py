@@ -27,6 +27,10 @@ from tests.tax_ids import new_tax_id
 # servers started by tests render PDFs lazily: warming two PDF processes per server start
 # would only slow the suite down (the PDF tests warm their own pool)
 os.environ.setdefault("PDF_WARM_ON_START", "false")
+# servers started by tests (in process or as subprocesses inheriting this environment) do not
+# deliver webhooks on their own: the webhook tests run their workers themselves, so what is
+# sent and when stays deterministic
+os.environ["WEBHOOKS_WORKER_IN_SERVE"] = "false"
 
 TEST_DATABASE_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
