@@ -94,19 +94,26 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             # (a load balancer's first requests, a benchmark) meets a cold or starting pool
             await start_pool()
         stop = asyncio.Event()
-        worker: asyncio.Task[None] | None = None
+        workers: list[asyncio.Task[None]] = []
         if settings.verifactu_worker_in_serve:
             from invoicegraph.services.verifactu.worker import run_worker
 
-            worker = asyncio.create_task(run_worker(db, settings, stop))
+            workers.append(asyncio.create_task(run_worker(db, settings, stop)))
+        if settings.webhooks_worker_in_serve:
+            from invoicegraph.rest.api.webhook_objects import api_object
+            from invoicegraph.services.webhooks.worker import run_worker as deliver_webhooks
+
+            workers.append(
+                asyncio.create_task(deliver_webhooks(db, settings, stop, shaper=api_object))
+            )
         tune_collector()
         report_on_signal()
         try:
             yield
         finally:
             stop.set()
-            if worker is not None:
-                await worker
+            # each finishes what it has in flight (a POST is bounded by its timeout)
+            await asyncio.gather(*workers)
             # wait, so no PDF worker process outlives the server
             shutdown_pool(wait=True)
             if owns_database:

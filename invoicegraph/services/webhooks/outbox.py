@@ -33,6 +33,7 @@ from sqlalchemy.orm import aliased
 from invoicegraph.db.models import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from invoicegraph.domain.webhooks import EventType, gives_up, retry_delay
 from invoicegraph.services import events
+from invoicegraph.services.webhook_endpoints import signing_secrets
 from invoicegraph.services.webhooks.sender import Outcome
 from invoicegraph.settings import Settings
 
@@ -80,15 +81,6 @@ class Claim:
     body: bytes
 
 
-def valid_secrets(endpoint: WebhookEndpoint, now: dt.datetime) -> tuple[str, ...]:
-    """The secret, and the previous one while the rotation's overlap lasts."""
-    found = [endpoint.secret]
-    expires = endpoint.previous_secret_expires_at
-    if endpoint.previous_secret and expires is not None and expires > now:
-        found.append(endpoint.previous_secret)
-    return tuple(found)
-
-
 def _waiting() -> list[ColumnElement[bool]]:
     """Unsettled, to an enabled endpoint, and not held back behind an earlier event's
     delivery of the same object."""
@@ -132,7 +124,7 @@ async def claim_due(
                     endpoint_id=endpoint.id,
                     attempt=delivery.attempts,
                     url=endpoint.url,
-                    secrets=valid_secrets(endpoint, now),
+                    secrets=tuple(signing_secrets(endpoint, now)),
                     event_id=str(event_uuid),
                     event_type=event_type,
                     body=(body or "").encode(),
@@ -150,6 +142,14 @@ async def next_due(session: AsyncSession) -> dt.datetime | None:
             .join(E, and_(E.account_id == D.account_id, E.id == D.endpoint_id))
             .where(*_waiting())
         )
+
+
+async def delivery_counts(session: AsyncSession) -> dict[str, int]:
+    """How many deliveries of the installation are in each state."""
+    async with session.begin():
+        rows = (await session.execute(select(D.status, func.count()).group_by(D.status))).all()
+    found = {str(state): int(count) for state, count in rows}
+    return {state: found.get(state, 0) for state in (PENDING, SENDING, DELIVERED, FAILED)}
 
 
 def endpoint_object(endpoint: WebhookEndpoint) -> dict[str, object]:

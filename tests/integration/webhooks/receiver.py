@@ -103,21 +103,33 @@ class _InLoopServer(uvicorn.Server):
 
 
 @contextlib.asynccontextmanager
-async def serve_receiver() -> AsyncIterator[Receiver]:
-    receiver = Receiver()
-    app = Starlette(routes=[Route("/{path:path}", receiver.endpoint, methods=["POST"])])
+async def serve_asgi(app: Any, *, lifespan: str = "off") -> AsyncIterator[int]:
+    """Serve ``app`` with uvicorn on a free loopback port in this loop; yield the port."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
-    receiver.port = sock.getsockname()[1]
-    server = _InLoopServer(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    server = _InLoopServer(uvicorn.Config(app, log_level="warning", lifespan=lifespan))
     task = asyncio.create_task(server.serve(sockets=[sock]))
-    await wait_for(lambda: server.started, "the receiver to start", 10)
     try:
-        yield receiver
+        await wait_for(lambda: server.started or task.done(), "the server to start", 30)
+        assert not task.done(), "the server did not start"
+        yield sock.getsockname()[1]
     finally:
-        if receiver.hold is not None:
-            receiver.hold.set()
         server.should_exit = True
         await task
         sock.close()
+
+
+@contextlib.asynccontextmanager
+async def serve_receiver() -> AsyncIterator[Receiver]:
+    receiver = Receiver()
+    app = Starlette(routes=[Route("/{path:path}", receiver.endpoint, methods=["POST"])])
+    try:
+        async with serve_asgi(app) as port:
+            receiver.port = port
+            yield receiver
+            if receiver.hold is not None:
+                receiver.hold.set()
+    finally:
+        if receiver.hold is not None:
+            receiver.hold.set()
