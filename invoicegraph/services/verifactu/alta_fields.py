@@ -123,6 +123,11 @@ async def rectified_amounts(
         return None
     assert invoice.rectifies_invoice_id is not None
     original = await load_invoice(session, account, invoice.rectifies_invoice_id)
+    return amounts_replaced(original)
+
+
+def amounts_replaced(original: Invoice) -> RectifiedAmounts:
+    """What a substitution of ``original`` rectifies: its breakdown's base, tax and surcharge."""
     lines = breakdown(original)
     surcharges = [line.surcharge_cuota for line in lines if line.surcharge_cuota is not None]
     return RectifiedAmounts(

@@ -28,6 +28,7 @@ from invoicegraph.domain.verifactu.records import (
     BreakdownLine,
     InvoiceId,
     Recipient,
+    RectifiedAmounts,
     Registro,
     RegistroAlta,
 )
@@ -61,8 +62,10 @@ def invoice_mismatch(
     record: Registro,
     invoice: Invoice | None,
     rectified: tuple[InvoiceId, ...],
+    replaced: Invoice | None = None,
 ) -> str | None:
-    """The first field on which the record and its invoice disagree."""
+    """The first field on which the record and its invoice disagree; ``replaced`` is the
+    original a substitution replaces, whose amounts its ImporteRectificacion states."""
     if invoice is None:
         return f"invoice {row.invoice_id} of the record does not exist"
     number = _differs("NumSerieFactura", record.number, invoice.full_number)
@@ -104,6 +107,17 @@ def invoice_mismatch(
             return f"the invoice no longer has a breakdown: {exc.message}"
         return _breakdown_differs(record.lines, expected)
 
+    def amounts() -> str | None:
+        expected: RectifiedAmounts | None = None
+        if kind.is_rectificative and invoice.rectification_kind == "S":
+            if replaced is None:
+                return "the invoice a substitution replaces does not exist"
+            try:
+                expected = alta_fields.amounts_replaced(replaced)
+            except ValidationFailed as exc:
+                return f"the replaced invoice no longer has a breakdown: {exc.message}"
+        return _amounts_differ(record.rectified_amounts, expected)
+
     expected_kind = (invoice.rectification_kind or "I") if kind.is_rectificative else None
     recorded_kind = record.rectification_type
     checks += [
@@ -121,6 +135,7 @@ def invoice_mismatch(
         ),
         recipient,
         lines,
+        amounts,
         lambda: _differs(
             "FacturasRectificadas",
             [(i.issuer_nif, i.number, i.issue_date.isoformat()) for i in record.rectified],
@@ -128,6 +143,28 @@ def invoice_mismatch(
         ),
     ]
     return _first(checks)
+
+
+def _amounts_differ(
+    recorded: RectifiedAmounts | None, expected: RectifiedAmounts | None
+) -> str | None:
+    if recorded is None and expected is not None:
+        return "the record has no ImporteRectificacion; the invoice is a substitution"
+    if recorded is not None and expected is None:
+        return "the record has an ImporteRectificacion; the invoice is no substitution"
+    if recorded is None or expected is None:
+        return None
+    for name, mine, theirs in (
+        ("BaseRectificada", recorded.base, expected.base),
+        ("CuotaRectificada", recorded.cuota, expected.cuota),
+        ("CuotaRecargoRectificado", recorded.surcharge_cuota, expected.surcharge_cuota),
+    ):
+        if _amount(mine) != _amount(theirs):
+            return (
+                f"ImporteRectificacion {name} is {_amount(mine)!r} in the record "
+                f"but {_amount(theirs)!r} on the replaced invoice"
+            )
+    return None
 
 
 def _breakdown_differs(
@@ -231,6 +268,19 @@ def xml_mismatch(row: VerifactuRecord, record: Registro) -> str | None:
                 recipient.get("name"),
             ),
         ]
+        amounts = (row.details or {}).get("rectified_amounts") or {}
+        for key, element in (
+            ("base", "BaseRectificada"),
+            ("cuota", "CuotaRectificada"),
+            ("surcharge_cuota", "CuotaRecargoRectificado"),
+        ):
+            wanted.append(
+                (
+                    f"rectified_amounts.{key}",
+                    _one(root, f"sf:ImporteRectificacion/sf:{element}"),
+                    _normal("base", amounts.get(key)),
+                )
+            )
     for name, said, stored in wanted:
         if said != stored:
             return f"the stored {name} {stored!r} is {said!r} in the XML"

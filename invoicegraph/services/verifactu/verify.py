@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -52,10 +52,18 @@ def _rebuild(row: VerifactuRecord) -> Registro | ChainBreak:
     return record
 
 
+@dataclass(frozen=True, slots=True)
+class _PageInvoices:
+    invoices: dict[int, Invoice]  # by id: the page's invoices, with their lines
+    identities: dict[int, InvoiceId]  # by id: each rectified original's identity
+    replaced: dict[int, Invoice]  # by id: each original a substitution replaces, with lines
+
+
 async def _invoices_of(
     session: AsyncSession, account: Account, rows: Sequence[VerifactuRecord]
-) -> tuple[dict[int, Invoice], dict[int, InvoiceId]]:
-    """The page's invoices with their lines, and the identity of each rectified original."""
+) -> _PageInvoices:
+    """The page's invoices with their lines, the identity of each rectified original and, for
+    a substitution, the original itself (its amounts are the record's ImporteRectificacion)."""
     ids = sorted({row.invoice_id for row in rows})
     invoices = list(
         await session.scalars(
@@ -76,24 +84,43 @@ async def _invoices_of(
         for row in found:
             if row.full_number is not None:
                 identities[row.id] = InvoiceId(row.issuer_tax_id, row.full_number, row.date)
-    return {invoice.id: invoice for invoice in invoices}, identities
+    substituted = sorted(
+        {
+            i.rectifies_invoice_id
+            for i in invoices
+            if i.rectifies_invoice_id and i.rectification_kind == "S"
+        }
+    )
+    replaced: list[Invoice] = []
+    if substituted:
+        replaced = list(
+            await session.scalars(
+                select(Invoice)
+                .where(Invoice.account_id == account.id, Invoice.id.in_(substituted))
+                .execution_options(populate_existing=True)
+            )
+        )
+        await attach_lines(session, account, replaced)
+    return _PageInvoices(
+        {invoice.id: invoice for invoice in invoices},
+        identities,
+        {invoice.id: invoice for invoice in replaced},
+    )
 
 
 def _audit(
-    rows: Sequence[VerifactuRecord],
-    records: list[Registro],
-    invoices: dict[int, Invoice],
-    originals: dict[int, InvoiceId],
+    rows: Sequence[VerifactuRecord], records: list[Registro], page: _PageInvoices
 ) -> ChainBreak | None:
     """The first record that disagrees with its XML or with its invoice."""
     for row, record in zip(rows, records, strict=False):
         detail = xml_mismatch(row, record)
         problem = ChainProblem.XML_MISMATCH
         if detail is None:
-            invoice = invoices.get(row.invoice_id)
+            invoice = page.invoices.get(row.invoice_id)
             original = None if invoice is None else invoice.rectifies_invoice_id
-            rectified = (originals[original],) if original in originals else ()
-            detail = invoice_mismatch(row, record, invoice, rectified)
+            rectified = (page.identities[original],) if original in page.identities else ()
+            replaced = None if original is None else page.replaced.get(original)
+            detail = invoice_mismatch(row, record, invoice, rectified, replaced)
             problem = ChainProblem.INVOICE_MISMATCH
         if detail is not None:
             return ChainBreak(
@@ -142,8 +169,7 @@ async def verify_account_chain(
         found = verify_chain(records, after=after, now=now)
         if found is not None:
             found = replace(found, index=rows[found.index].chain_position)
-        invoices, originals = await _invoices_of(session, account, rows)
-        audited = _audit(rows, records, invoices, originals)
+        audited = _audit(rows, records, await _invoices_of(session, account, rows))
         if audited is not None and (found is None or audited.index < found.index):
             return audited
         if found is not None:

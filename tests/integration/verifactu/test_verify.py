@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import delete, text, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from invoicegraph.db.engine import Database
@@ -27,10 +27,12 @@ from invoicegraph.db.models import (
     VerifactuRecord,
     VerifactuSubmission,
 )
+from invoicegraph.domain.rectification import LineCorrection
+from invoicegraph.services.invoices import IssueOptions, RectifyOptions, rectify_invoice
 from invoicegraph.services.invoices.annulling import annul_invoice
-from invoicegraph.services.verifactu.audit import xml_mismatch
+from invoicegraph.services.verifactu.audit import invoice_mismatch, xml_mismatch
 from invoicegraph.services.verifactu.stored import registro_from_row
-from invoicegraph.services.verifactu.verify import verify_account_chain
+from invoicegraph.services.verifactu.verify import _invoices_of, verify_account_chain
 
 from .helpers import client_id, issued, line, records, rectified
 
@@ -295,3 +297,106 @@ async def test_the_commands_print_ok_or_the_break_and_the_unsent_count(
     status = run_cli(database, vf_account, "status")
     assert status.returncode == 0, status.stderr
     assert status.stdout.splitlines()[0] == f"3 unsent {vf_account.uuid} Taller Verifactu S.L."
+
+
+async def _substituted(database: Database, account: Account) -> list[VerifactuRecord]:
+    """F1 of 100 € + 21 %, replaced by an S rectificative stating 2 of it."""
+    client = await client_id(database, account)
+    original = await issued(database, account, [line("100")], client=client)
+    async with database.sessions() as session:
+        await rectify_invoice(
+            session,
+            account,
+            original.id,
+            RectifyOptions(
+                kind="S",
+                corrections=[
+                    LineCorrection(description="Servicio de reparación", quantity=Decimal(2))
+                ],
+                issue=IssueOptions(),
+            ),
+        )
+    return await records(database, account)
+
+
+async def test_a_substitution_verifies_with_the_replaced_amounts(
+    database: Database, vf_account: Account
+) -> None:
+    chain = await _substituted(database, vf_account)
+
+    assert chain[1].details["rectified_amounts"]["base"] in ("100.00", "100")
+    assert await verify(database, vf_account) is None
+
+
+@pytest.mark.parametrize(
+    ("amounts", "named"),
+    [
+        ({"base": "90.00", "cuota": "21.00", "surcharge_cuota": None},
+         "ImporteRectificacion BaseRectificada is '90.00' in the record "
+         "but '100.00' on the replaced invoice"),
+        ({"base": "100.00", "cuota": "2.10", "surcharge_cuota": None},
+         "ImporteRectificacion CuotaRectificada is '2.10' in the record "
+         "but '21.00' on the replaced invoice"),
+        ({"base": "100.00", "cuota": "21.00", "surcharge_cuota": "5.20"},
+         "ImporteRectificacion CuotaRecargoRectificado is '5.20' in the record "
+         "but None on the replaced invoice"),
+    ],
+)  # fmt: skip
+async def test_an_importe_rectificacion_rewritten_in_sql_is_named(
+    database: Database, vf_account: Account, amounts: dict[str, Any], named: str
+) -> None:
+    """ImporteRectificacion is outside the fingerprint: the chain holds, the replaced invoice
+    disagrees."""
+    chain = await _substituted(database, vf_account)
+    details = {**chain[1].details, "rectified_amounts": amounts}
+    async with around_the_trigger(database) as connection:
+        await connection.execute(
+            update(VerifactuRecord).where(VerifactuRecord.id == chain[1].id).values(details=details)
+        )
+
+    found = await verify(database, vf_account)
+
+    assert found is not None and (found.index, found.problem.value) == (2, "invoice_mismatch")
+    assert found.detail == named
+
+
+async def test_the_replaced_invoice_changed_in_sql_is_caught(
+    database: Database, vf_account: Account
+) -> None:
+    """The original's own record names the change first; the substitution's check holds too."""
+    chain = await _substituted(database, vf_account)
+    async with around_the_trigger(database, "invoice_line_taxes") as connection:
+        await connection.execute(
+            update(InvoiceLineTax)
+            .where(
+                InvoiceLineTax.account_id == vf_account.id,
+                InvoiceLineTax.invoice_id == chain[0].invoice_id,
+            )
+            .values(base=Decimal("110"))
+        )
+
+    found = await verify(database, vf_account)
+
+    assert found is not None and (found.index, found.problem.value) == (1, "invoice_mismatch")
+    # the substitution's record, audited alone, names the replaced amounts it no longer matches
+    async with database.sessions() as session, session.begin():
+        rows = (
+            await session.scalars(
+                select(VerifactuRecord)
+                .where(VerifactuRecord.account_id == vf_account.id)
+                .order_by(VerifactuRecord.chain_position)
+            )
+        ).all()
+        page = await _invoices_of(session, vf_account, rows)
+        invoice = page.invoices[rows[1].invoice_id]
+        detail = invoice_mismatch(
+            rows[1],
+            registro_from_row(rows[1]),
+            invoice,
+            (page.identities[invoice.rectifies_invoice_id],),
+            page.replaced[invoice.rectifies_invoice_id],
+        )
+    assert detail == (
+        "ImporteRectificacion BaseRectificada is '100.00' in the record "
+        "but '110.00' on the replaced invoice"
+    )
