@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -170,7 +171,16 @@ async def list_clients(
     search: str | None = None,
     tax_id: str | None = None,
 ) -> Page[Client]:
-    conditions = [Client.account_id == account.id]
+    conditions = client_conditions(account, search=search, tax_id=tax_id)
+    async with session.begin():
+        return await paginate(session, Client, conditions, page, orderable=ORDERABLE)
+
+
+def client_conditions(
+    account: Account, *, search: str | None = None, tax_id: str | None = None
+) -> list[Any]:
+    """The list's conditions, shared with the SQL-built answers (``invoicegraph.sqlread``)."""
+    conditions: list[Any] = [Client.account_id == account.id]
     if search is not None:
         term = search.strip()
         if len(term) < 3:
@@ -185,8 +195,7 @@ async def list_clients(
         )
     if tax_id is not None:
         conditions.append(Client.tax_id == tax_id.strip().upper().replace(" ", ""))
-    async with session.begin():
-        return await paginate(session, Client, conditions, page, orderable=ORDERABLE)
+    return conditions
 
 
 ORDERABLE = {"id": Client.id, "name": Client.name, "created_at": Client.created_at}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -203,9 +204,31 @@ async def list_quotes(
     client: Ref | None = None,
     with_lines: bool = False,
 ) -> Page[Quote]:
+    conditions = quote_conditions(
+        account, external_reference=external_reference, status=status, client=client
+    )
+    async with session.begin():
+        return await paginate(
+            session,
+            Quote,
+            conditions,
+            page,
+            orderable=ORDERABLE,
+            options=[WITH_LINES] if with_lines else [],
+        )
+
+
+def quote_conditions(
+    account: Account,
+    *,
+    external_reference: str | None = None,
+    status: str | None = None,
+    client: Ref | None = None,
+) -> list[Any]:
+    """The list's conditions, shared with the SQL-built answers (``invoicegraph.sqlread``)."""
     from sqlalchemy import select
 
-    conditions = [Quote.account_id == account.id]
+    conditions: list[Any] = [Quote.account_id == account.id]
     if external_reference is not None:
         conditions.append(Quote.external_reference == external_reference)
     if status is not None:
@@ -216,15 +239,7 @@ async def list_quotes(
         conditions.append(
             Quote.client_id.in_(select(Client.id).where(*ref_filter(Client, account, client)))
         )
-    async with session.begin():
-        return await paginate(
-            session,
-            Quote,
-            conditions,
-            page,
-            orderable=ORDERABLE,
-            options=[WITH_LINES] if with_lines else [],
-        )
+    return conditions
 
 
 async def convert_quote(session: AsyncSession, account: Account, ref: Ref) -> tuple[Quote, int]:

@@ -102,7 +102,10 @@ class JsonSql:
         parts: list[str] = []
         for index, (key, value) in enumerate(pairs):
             opening = "{" if index == 0 else ","
-            parts += [sql_text(opening + orjson.dumps(key).decode() + ":"), f"({value})"]
+            # every value is a text expression that binds at least as tightly as ``||``
+            # (a call, a CASE, a literal, a parenthesised or ``||`` expression): no parentheses,
+            # which SQLite's parser counts against its stack
+            parts += [sql_text(opening + orjson.dumps(key).decode() + ":"), value]
         parts.append("'}'" if pairs else "'{}'")
         return self.concat(parts)
 
@@ -112,6 +115,11 @@ class JsonSql:
 
     def array(self, item: str, source: str, order: str) -> str:
         """``[item, …]`` over the rows of ``source`` (``FROM … WHERE …``), in ``order``."""
+        raise NotImplementedError
+
+    def first_in_group(self, value: str, order: str) -> str:
+        """In a grouped select whose only ``min`` is ``min({order})``: ``value`` of the group's
+        row with the least ``order``."""
         raise NotImplementedError
 
     def json_array(self, ref: str, item_of: Callable[[str], str]) -> str:
@@ -180,8 +188,11 @@ class PostgresJson(JsonSql):
         return f"""coalesce('"' || CAST({ref} AS TEXT) || '"', 'null')"""
 
     def array(self, item: str, source: str, order: str) -> str:
-        items = f"(SELECT string_agg({item}, ',' ORDER BY {order}) {source})"
-        return f"('[' || coalesce({items}, '') || ']')"
+        items = f"string_agg({item}, ',' ORDER BY {order})"
+        return f"(SELECT '[' || coalesce({items}, '') || ']' {source})"
+
+    def first_in_group(self, value: str, order: str) -> str:
+        return f"(array_agg({value} ORDER BY {order}))[1]"
 
     def json_array(self, ref: str, item_of: Callable[[str], str]) -> str:
         item = item_of("elem.value")
@@ -270,9 +281,13 @@ class SqliteJson(JsonSql):
         # SQLite 3.40 has no ORDER BY inside an aggregate: group_concat reads an ordered
         # subquery, whose order it keeps
         return (
-            "('[' || coalesce((SELECT group_concat(ordered.item, ',') FROM"
-            f" (SELECT {item} AS item {source} ORDER BY {order}) AS ordered), '') || ']')"
+            "(SELECT '[' || coalesce(group_concat(ordered.item, ','), '') || ']' FROM"
+            f" (SELECT {item} AS item {source} ORDER BY {order}) AS ordered)"
         )
+
+    def first_in_group(self, value: str, order: str) -> str:
+        # a bare column of a select with one min(): SQLite takes it from the min's row
+        return value
 
     def json_array(self, ref: str, item_of: Callable[[str], str]) -> str:
         item = item_of("elem.value")

@@ -3,6 +3,7 @@ id (the e-commerce pattern of the seed), and fetch one."""
 
 from __future__ import annotations
 
+import orjson
 from starlette.responses import Response
 
 from invoicegraph.rest.api import parse
@@ -15,6 +16,8 @@ from invoicegraph.services.clients import (
     get_client,
     list_clients,
 )
+from invoicegraph.sqlread import api as sql_api
+from invoicegraph.sqlread import invoices as sql_reads
 
 
 async def list_clients_route(call: Call) -> Response:
@@ -22,6 +25,22 @@ async def list_clients_route(call: Call) -> Response:
     email; ``?tax_id=`` matches a tax id exactly."""
     query: ApiClientQuery = call.params
     page = parse.page_request(query.limit, query.cursor)
+    if call.sql_reads:
+        async with call.session() as session:
+            built = await sql_reads.client_page(
+                session,
+                call.auth.account,
+                page,
+                sql_api.client,
+                search=query.search,
+                tax_id=query.tax_id,
+            )
+        return call.json(
+            {
+                "data": built.data,
+                "next_cursor": built.cursor(len(built.items) - 1) if built.has_next else None,
+            }
+        )
     async with call.session() as session:
         found = await list_clients(
             session, call.auth.account, page, search=query.search, tax_id=query.tax_id
@@ -55,5 +74,10 @@ async def get_client_route(call: Call) -> Response:
     """Get a single client."""
     ref = call.path_ref()
     async with call.session() as session:
+        if call.sql_reads:
+            document = await sql_reads.client_document(
+                session, call.auth.account, ref, sql_api.client
+            )
+            return call.json(orjson.Fragment(document))
         client = await get_client(session, call.auth.account, ref)
     return call.json(client_json(client))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import orjson
 from starlette.responses import Response
 
 from invoicegraph.db.models import Invoice
@@ -24,6 +25,8 @@ from invoicegraph.services.invoices import (
     rectify_invoice,
 )
 from invoicegraph.services.public_ids import invoice_public_ids
+from invoicegraph.sqlread import api as sql_api
+from invoicegraph.sqlread import invoices as sql_invoices
 
 if TYPE_CHECKING:
     from invoicegraph.services.verifactu.state import EInvoicing
@@ -55,6 +58,17 @@ async def list_invoices_route(call: Call) -> Response:
     flt = InvoiceFilter(
         external_reference=query.external_reference, status=query.status, client=query.client_id
     )
+    if call.sql_reads:
+        async with call.session() as session:
+            built = await sql_invoices.invoice_page(
+                session, call.auth.account, page, flt, sql_api.invoice
+            )
+        return call.json(
+            {
+                "data": built.data,
+                "next_cursor": built.cursor(len(built.items) - 1) if built.has_next else None,
+            }
+        )
     async with call.session() as session:
         found = await list_invoices(session, call.auth.account, page, flt, with_lines=True)
     return call.json(
@@ -79,6 +93,11 @@ async def get_invoice_route(call: Call) -> Response:
     """Get a single invoice with line items."""
     ref = call.path_ref()
     async with call.session() as session:
+        if call.sql_reads:
+            document = await sql_invoices.invoice_document(
+                session, call.auth.account, ref, sql_api.invoice
+            )
+            return call.json(orjson.Fragment(document))
         invoice = await get_invoice(session, call.auth.account, ref)
     [shaped] = await _shaped(call, [invoice])
     return call.json(shaped)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import orjson
 from starlette.responses import Response
 
 from invoicegraph.db.models import Quote
@@ -14,6 +15,8 @@ from invoicegraph.rest.api.shapes import quote_json
 from invoicegraph.rest.endpoint import Call
 from invoicegraph.services.public_ids import quote_public_ids
 from invoicegraph.services.quotes import create_quote, get_quote, list_quotes
+from invoicegraph.sqlread import api as sql_api
+from invoicegraph.sqlread import invoices as sql_reads
 
 
 async def _shaped(call: Call, quotes: Sequence[Quote]) -> list[ApiQuote]:
@@ -27,6 +30,23 @@ async def list_quotes_route(call: Call) -> Response:
     ``?status=`` and ``?client_id=`` narrow further."""
     query: ApiQuoteQuery = call.params
     page = parse.page_request(query.limit, query.cursor)
+    if call.sql_reads:
+        async with call.session() as session:
+            built = await sql_reads.quote_page(
+                session,
+                call.auth.account,
+                page,
+                sql_api.quote,
+                external_reference=query.external_reference,
+                status=query.status,
+                client=query.client_id,
+            )
+        return call.json(
+            {
+                "data": built.data,
+                "next_cursor": built.cursor(len(built.items) - 1) if built.has_next else None,
+            }
+        )
     async with call.session() as session:
         found = await list_quotes(
             session,
@@ -59,6 +79,11 @@ async def get_quote_route(call: Call) -> Response:
     """Get a single quote with its items."""
     ref = call.path_ref()
     async with call.session() as session:
+        if call.sql_reads:
+            document = await sql_reads.quote_document(
+                session, call.auth.account, ref, sql_api.quote
+            )
+            return call.json(orjson.Fragment(document))
         quote = await get_quote(session, call.auth.account, ref)
     [shaped] = await _shaped(call, [quote])
     return call.json(shaped)

@@ -55,6 +55,7 @@ class Faces:
     orm: httpx.AsyncClient
     book: Book
     verifactu: bool
+    others: list[Book] = field(default_factory=list)  # the other tenants' live and sandbox books
 
     async def both(self, path: str) -> tuple[httpx.Response, httpx.Response]:
         return await self.sql.get(path), await self.orm.get(path)
@@ -241,12 +242,13 @@ async def faces(setting: tuple[Database, str]) -> AsyncIterator[Faces]:
         with pytest.MonkeyPatch.context() as patch:
             # the records name the software's producer, which the services read from settings
             patch.setattr(system, "get_settings", lambda: PRODUCER)
+            others = []
             for other_sandbox in (False, True):
                 _, other_key = await _tenant(database, verifactu=True, sandbox=other_sandbox)
                 async with _client(database, other_key, sql_reads=False) as other:
-                    await write_book(other, "OTHER", verifactu=True)
+                    others.append(await write_book(other, "OTHER", verifactu=True))
             book = await write_book(orm, "MINE", verifactu=verifactu)
-        yield Faces(sql, orm, book, verifactu)
+        yield Faces(sql, orm, book, verifactu, others)
 
 
 def without_request_id(body: dict[str, Any]) -> dict[str, Any]:
