@@ -182,3 +182,20 @@ def invoice_full(j: JsonSql, flavour: Flavour, i: str = "invoices") -> str:
             *_totals(j, i),
         ]
     )
+
+
+def contact(j: JsonSql, flavour: Flavour, k: str = "clients") -> str:
+    """A client as the dialect's contact (``V1Contact``, ``rest.v1.contacts.contact_shape``)."""
+    names = (
+        ("name", "name"), ("number", "tax_id"), ("email", "email"), ("phone", "phone"),
+        ("address", "address"), ("population", "city"), ("province_state", "province"),
+        ("country", "country"), ("zip", "postal_code"), ("notes", "notes"),
+    )  # fmt: skip
+    return j.obj(
+        [
+            ("id", v1_id(j, f"{k}.id")),
+            *((key, j.column(k, CLIENTS[name])) for key, name in names),
+            ("created_at", j.column(k, CLIENTS.created_at, seconds=True)),
+            ("updated_at", j.seconds(f"coalesce({k}.updated_at, {k}.created_at)")),
+        ]
+    )
