@@ -185,7 +185,10 @@ async def test_a_page_costs_the_same_statements_whatever_its_length(
     statements: list[str] = []
 
     def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(statement)
+        # the key's own statements (a lookup when its cache entry expires, last_used_at once a
+        # minute) come with time, not with the page
+        if "api_keys" not in statement:
+            statements.append(statement)
 
     async def cost() -> int:
         statements.clear()
@@ -201,4 +204,4 @@ async def test_a_page_costs_the_same_statements_whatever_its_length(
     for _ in range(6):
         await issued_invoice(api, items=[filter_item(), filter_item(reference="R")])
     await new_invoice(api)
-    assert await cost() == one
+    assert await cost() == one, statements
