@@ -44,9 +44,11 @@ async def health(request: Request) -> Response:
 
 def routes(settings: Settings) -> list[BaseRoute]:
     from invoicegraph.rest import api, openapi, v1
+    from invoicegraph.rest.api.exports import export_download
     from invoicegraph.schema import build_schema
     from invoicegraph.schema.graphiql import GRAPHIQL_STATIC_PREFIX, graphiql_static_app
     from invoicegraph.schema.view import InvoiceGraphQL
+    from invoicegraph.services.export_links import DOWNLOAD_PATH
 
     graphql = InvoiceGraphQL(
         build_schema(introspection=settings.introspection_enabled),
@@ -65,6 +67,7 @@ def routes(settings: Settings) -> list[BaseRoute]:
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         Mount(GRAPHIQL_STATIC_PREFIX, app=graphiql_static_app(), name="graphiql"),
+        Route(DOWNLOAD_PATH, export_download, methods=["GET"]),
         Mount("/api", routes=api.routes()),
         Mount("/v1", routes=v1.routes()),
     ]

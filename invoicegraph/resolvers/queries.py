@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from invoicegraph.db import models
 from invoicegraph.domain.errors import NotFound
 from invoicegraph.resolvers.common import admin, arg_ref, caller, lookup, query
+from invoicegraph.resolvers.export_queries import ExportQueries
 from invoicegraph.resolvers.prefetch import prefetch_clients, prefetch_lines, read_only
 from invoicegraph.resolvers.selection import selected_below_nodes
 from invoicegraph.schema.arguments import After, Before, First, Id, Last, Search, described
@@ -154,7 +155,7 @@ LIST_PAGE = PageRequest(limit=100, descending=False, with_total=False)
 
 
 @strawberry.type(description="Every read of the API, scoped to the account of the key.")
-class Query:
+class Query(ExportQueries):
     @strawberry.field(description="Any object by its global id; null when there is none.")
     async def node(self, info: Info, id: GlobalId) -> Node | None:
         return (await _nodes(info, [id], "id"))[0]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from invoicegraph.rest.api import clients, invoices, quotes
+from invoicegraph.rest.api import clients, exports, invoices, quotes
 from invoicegraph.rest.api import models as m
 from invoicegraph.rest.api.dialect import DIALECT
 from invoicegraph.rest.operation import Operation
@@ -47,6 +47,10 @@ OPERATIONS = [
     Operation("POST", "/quotes", quotes.create_quote_route, m.ApiQuote, 201,
               body=m.ApiQuoteInput, write=True, links=("/id", "/quotes/{id}")),
     Operation("GET", "/quotes/{id}", quotes.get_quote_route, m.ApiQuote, etag=True),
+    Operation("GET", "/exports/register", exports.export_register_route, exports.FILES,
+              query=exports.ApiExportQuery),
+    Operation("GET", "/exports/invoices", exports.export_invoices_route, exports.FILES,
+              query=exports.ApiExportQuery),
 ]  # fmt: skip
 
 

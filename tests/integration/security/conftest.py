@@ -196,11 +196,21 @@ def bearer(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
 
 
+DOCUMENT_MEDIA_TYPES = (
+    "application/json",
+    "application/pdf",
+    "application/xml",
+    "text/csv",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
+
+
 def assert_clean(response: httpx.Response) -> None:
-    """Never a 5xx, never a traceback or SQL, always JSON (or a document we asked for)."""
+    """Never a 5xx, never a traceback or SQL, always JSON (or a document we asked for: a PDF,
+    an e-invoice, an export's CSV or XLSX)."""
     assert response.status_code < 500, (response.status_code, response.text[:500])
     media = response.headers.get("content-type", "")
-    assert media.startswith(("application/json", "application/pdf", "application/xml")), media
+    assert media.startswith(DOCUMENT_MEDIA_TYPES), media
     if media.startswith("application/json"):
         for leak in LEAKS:
             assert leak not in response.text, (leak, response.text[:500])
