@@ -45,6 +45,9 @@ from invoicegraph.services import api_keys, catalog, clients, products, quotes, 
 from invoicegraph.services.invoices import InvoiceFilter, get_invoice, list_invoices
 from invoicegraph.services.invoices.loading import load_invoice
 from invoicegraph.services.pagination import Page, PageRequest
+from invoicegraph.sqlread import graphql as sql_graphql
+from invoicegraph.sqlread import invoices as sql_invoices
+from invoicegraph.sqlread.page import JsonPage
 
 # what ``taxBreakdown`` reads of each line tax
 BREAKDOWN_FIELDS = frozenset(
@@ -214,6 +217,18 @@ class Query(ExportQueries):
             external_reference=flt.external_reference,
             search=flt.search,
         )
+        if info.context.settings.sql_reads:
+            plan = sql_graphql.connection_plan(info._raw_info)
+            if plan is not None:  # the selection is covered: the page's JSON comes from SQL
+                compiler = plan.compiler
+
+                async def built(session: AsyncSession, account: models.Account) -> JsonPage:
+                    return await sql_invoices.invoice_page(
+                        session, account, request, service_filter, compiler
+                    )
+
+                page = await query(info, built)
+                return sql_graphql.connection_answer(plan, page, flipped)  # type: ignore[return-value]
         line_fields = selected_below_nodes(info, "lines")
         tax_fields = selected_below_nodes(info, "lines", "taxes")
         if selected_below_nodes(info, "taxBreakdown") is not None:

@@ -55,6 +55,7 @@ from invoicegraph.schema.plain_steps import (
     leaf_step,
     object_step,
 )
+from invoicegraph.sqlread.graphql import Prebuilt
 
 F = TypeVar("F", bound=FastResolver)
 
@@ -123,6 +124,23 @@ class PlainDataExecutionContext(StrawberryGraphQLCoreExecutionContext):
         # (program, the field set it was compiled from: kept alive so that its id is not reused)
         self._programs: dict[tuple[str, int], tuple[list[tuple[str, Step | None, Any]], Any]] = {}
         self._steps: dict[tuple[str, int], Step | None] = {}
+
+    def complete_value(  # type: ignore[override]
+        self,
+        return_type: GraphQLOutputType,
+        field_details_list: Any,
+        info: Any,
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        """A resolver's ``Prebuilt`` answer (JSON the database wrote, ``sqlread.graphql``) is
+        the field's value as it is: there is nothing to complete."""
+        if type(result) is Prebuilt:
+            return result.value
+        return super().complete_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
 
     def execute_fields(  # type: ignore[override]
         self,

@@ -27,6 +27,7 @@ from sqlalchemy.types import BigInteger
 from invoicegraph.db.types import ExactDecimal, UTCDateTime
 
 Pairs = Sequence[tuple[str, str]]
+ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
 
 def constant(value: object) -> str:
@@ -117,6 +118,16 @@ class JsonSql:
         """``[item, …]`` over the rows of ``source`` (``FROM … WHERE …``), in ``order``."""
         raise NotImplementedError
 
+    def decimal_text(self, ref: str, scale: int) -> str:
+        """A decimal as GraphQL's ``Decimal`` writes it (``schema.scalars.serialize_decimal``):
+        a JSON string with at least two decimals and no trailing zeros beyond (``"1.50"``,
+        ``"-270.00"``, ``"0.333"``)."""
+        raise NotImplementedError
+
+    def global_id(self, type_name: str, uuid_ref: str) -> str:
+        """A Relay global id, ``base64("<type>:<uuid>")``, as a JSON string."""
+        raise NotImplementedError
+
     def first_in_group(self, value: str, order: str) -> str:
         """In a grouped select whose only ``min`` is ``min({order})``: ``value`` of the group's
         row with the least ``order``."""
@@ -193,6 +204,21 @@ class PostgresJson(JsonSql):
 
     def first_in_group(self, value: str, order: str) -> str:
         return f"(array_agg({value} ORDER BY {order}))[1]"
+
+    def decimal_text(self, ref: str, scale: int) -> str:
+        return (
+            f"""coalesce('"' || (CASE WHEN scale(trim_scale({ref})) < 2"""
+            f" THEN CAST(round({ref}, 2) AS TEXT) ELSE CAST(trim_scale({ref}) AS TEXT) END)"
+            """ || '"', 'null')"""
+        )
+
+    def global_id(self, type_name: str, uuid_ref: str) -> str:
+        # under 57 bytes: base64 writes no line break
+        prefix = sql_text(type_name + ":")
+        return (
+            f"""coalesce('"' || encode(convert_to({prefix} || CAST({uuid_ref} AS TEXT), 'UTF8'),"""
+            """ 'base64') || '"', 'null')"""
+        )
 
     def json_array(self, ref: str, item_of: Callable[[str], str]) -> str:
         item = item_of("elem.value")
@@ -288,6 +314,59 @@ class SqliteJson(JsonSql):
     def first_in_group(self, value: str, order: str) -> str:
         # a bare column of a select with one min(): SQLite takes it from the min's row
         return value
+
+    def decimal_text(self, ref: str, scale: int) -> str:
+        factor = 10**scale
+        zeros = "0" * scale
+        fraction = f"rtrim(substr('{zeros}' || (abs({ref}) % {factor}), -{scale}), '0')"
+        padded = f"substr({fraction} || '00', 1, max(2, length({fraction})))"
+        return (
+            f"""(CASE WHEN {ref} IS NULL THEN 'null' ELSE '"'"""
+            f" || (CASE WHEN {ref} < 0 THEN '-' ELSE '' END) || (abs({ref}) / {factor})"
+            f""" || '.' || {padded} || '"' END)"""
+        )
+
+    def global_id(self, type_name: str, uuid_ref: str) -> str:
+        # SQLite has no base64: the text is the type, ":" and the uuid's canonical form, whose
+        # bytes are known constants or the stored hex digits' ASCII codes, encoded three at a
+        # time by arithmetic
+        digits = iter(range(1, 33))
+        canonical = [None if index in (8, 13, 18, 23) else next(digits) for index in range(36)]
+        data: list[int | str] = [*(type_name + ":").encode()]
+        for position in canonical:
+            data.append(
+                45 if position is None else f"unicode(lower(substr({uuid_ref}, {position}, 1)))"
+            )
+        alphabet = sql_text("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+
+        def char(index: int | str) -> str:
+            if isinstance(index, int):
+                return sql_text(ALPHABET[index])
+            return f"substr({alphabet}, ({index}) + 1, 1)"
+
+        def combine(
+            high: int | str, shift_high: int, mask_high: int, low: int | str, shift_low: int
+        ) -> int | str:
+            if isinstance(high, int) and isinstance(low, int):
+                return ((high & mask_high) << shift_high) | (low >> shift_low)
+            return f"((({high}) & {mask_high}) << {shift_high}) | (({low}) >> {shift_low})"
+
+        parts: list[str] = []
+        for start in range(0, len(data), 3):
+            group = data[start : start + 3]
+            b0 = group[0]
+            b1 = group[1] if len(group) > 1 else 0
+            b2 = group[2] if len(group) > 2 else 0
+            parts.append(char(b0 >> 2 if isinstance(b0, int) else f"({b0}) >> 2"))
+            parts.append(char(combine(b0, 4, 3, b1, 4)))
+            parts.append(char(combine(b1, 2, 15, b2, 6)) if len(group) > 1 else "'='")
+            parts.append(
+                char(b2 & 63 if isinstance(b2, int) else f"({b2}) & 63")
+                if len(group) > 2
+                else "'='"
+            )
+        text = " || ".join(parts)
+        return f"""(CASE WHEN {uuid_ref} IS NULL THEN 'null' ELSE '"' || {text} || '"' END)"""
 
     def json_array(self, ref: str, item_of: Callable[[str], str]) -> str:
         item = item_of("elem.value")

@@ -56,6 +56,7 @@ class Faces:
     book: Book
     verifactu: bool
     others: list[Book] = field(default_factory=list)  # the other tenants' live and sandbox books
+    database: Database | None = None
 
     async def both(self, path: str) -> tuple[httpx.Response, httpx.Response]:
         return await self.sql.get(path), await self.orm.get(path)
@@ -248,7 +249,7 @@ async def faces(setting: tuple[Database, str]) -> AsyncIterator[Faces]:
                 async with _client(database, other_key, sql_reads=False) as other:
                     others.append(await write_book(other, "OTHER", verifactu=True))
             book = await write_book(orm, "MINE", verifactu=verifactu)
-        yield Faces(sql, orm, book, verifactu, others)
+        yield Faces(sql, orm, book, verifactu, others, database)
 
 
 def without_request_id(body: dict[str, Any]) -> dict[str, Any]:
