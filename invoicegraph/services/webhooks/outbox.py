@@ -226,6 +226,20 @@ async def settle(
     """Record the attempt and move the delivery on (own transaction); the delivery's new
     status, or ``None`` when the claim had been taken over after its lease ran out."""
     async with session.begin():
+        # the endpoint's row first, then the delivery's: the order a disabling takes them in
+        # (it locks the endpoint, then fails its deliveries), so the two never deadlock
+        await session.execute(
+            select(E.id)
+            .where(E.account_id == claim.account_id, E.id == claim.endpoint_id)
+            .with_for_update()
+        )
+        delivery = await session.scalar(
+            select(D)
+            .where(D.account_id == claim.account_id, D.id == claim.delivery_id)
+            .with_for_update()
+        )
+        if delivery is None:
+            return None  # its endpoint was deleted meanwhile, and the delivery with it
         session.add(
             WebhookAttempt(
                 account_id=claim.account_id,
@@ -237,14 +251,8 @@ async def settle(
                 error=outcome.error,
             )
         )
-        delivery = await session.scalar(
-            select(D)
-            .where(D.account_id == claim.account_id, D.id == claim.delivery_id)
-            .where(D.status == SENDING, D.attempts == claim.attempt)
-            .with_for_update()
-        )
-        if delivery is None:
-            return None
+        if delivery.status != SENDING or delivery.attempts != claim.attempt:
+            return None  # claimed again after the lease ran out, or settled by a disabling
         delivery.last_response_code = outcome.response_code
         if outcome.succeeded:
             delivery.status = DELIVERED
