@@ -48,14 +48,18 @@ def lines(tax_ids: list[int], seed: int) -> list[LineData]:
     ]
 
 
-async def make_fixture(url: str, *, clients: int, issued_invoices: int) -> Fixture:
+async def make_fixture(
+    url: str, *, clients: int, issued_invoices: int, tax_id: str = "B12345674"
+) -> Fixture:
+    """A new account with ``tax_id``: a live tax id is unique on the installation, so two
+    fixtures in one database need two (``B87654323`` is the other valid one the benches use)."""
     database = create_database(url, pool_size=2)
     try:
         async with database.sessions() as session:
             account = await create_account(
                 session,
                 name="Bench Servicios S.L.",
-                tax_id="B12345674",
+                tax_id=tax_id,
                 plan="professional",
                 address="Gran Vía 1",
                 city="Madrid",

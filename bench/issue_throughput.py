@@ -259,7 +259,7 @@ async def measure(seconds: float = 4.0, levels: tuple[int, ...] = (1, 8, 32)) ->
         url = await common.recreate_database(DATABASE)
         common.migrate(url)
         fixture = await make_fixture(url, clients=20, issued_invoices=0)
-        raw_fixture = await make_fixture(url, clients=1, issued_invoices=0)
+        raw_fixture = await make_fixture(url, clients=1, issued_invoices=0, tax_id="B87654323")
     pool = await asyncpg.create_pool(url, min_size=BASELINE_POOL, max_size=BASELINE_POOL)
     raw = RawIssuer(pool, raw_fixture.account_id, raw_fixture)
     rows: list[list[object]] = []

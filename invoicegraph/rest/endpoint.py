@@ -11,7 +11,7 @@ import logging
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from invoicegraph.db.engine import Database
-from invoicegraph.db.unit_of_work import unit_of_work
+from invoicegraph.db.unit_of_work import UnitOfWork, run_in_unit_of_work
 from invoicegraph.domain.errors import (
     Conflict,
     DomainError,
@@ -212,33 +212,46 @@ class Dialect:
             return failed.response
 
     async def _write(self, call: Call, handler: Handler, raw: bytes) -> Response:
+        """The write in one unit of work, run again with SAVEPOINTs should a step fail with
+        something to undo (``run_in_unit_of_work``): each run starts from the request as
+        it came (the handler replaces ``call``'s body and query with their parsed models)."""
+
+        async def attempt(uow: UnitOfWork) -> Response:
+            with public_ids.remembering():  # nothing seen by a run rolled back
+                return await self._write_once(
+                    replace(call, database=uow.database), uow, handler, raw
+                )
+
+        return await run_in_unit_of_work(call.database, attempt)
+
+    async def _write_once(
+        self, call: Call, uow: UnitOfWork, handler: Handler, raw: bytes
+    ) -> Response:
         request, auth = call.request, call.auth
         key = request.headers.get("idempotency-key")
-        async with unit_of_work(call.database) as uow:
-            call.database = uow.database
-            if key is None or request.method not in ("POST", "PATCH"):
+        if key is None or request.method not in ("POST", "PATCH"):
+            response = await handler(call)
+            _check_encoded(response)
+            return response
+        fingerprint = idempotency.request_fingerprint(request.method, request.url.path, raw)
+        stored = await idempotency.claim(uow.session, auth.account, self.name, key, fingerprint)
+        if stored is not None:
+            headers = {**stored.headers, "Idempotent-Replayed": "true"}
+            return Response(stored.body, status_code=stored.status, headers=headers)
+        try:
+            async with uow.step():
                 response = await handler(call)
                 _check_encoded(response)
-                return response
-            fingerprint = idempotency.request_fingerprint(request.method, request.url.path, raw)
-            stored = await idempotency.claim(uow.session, auth.account, self.name, key, fingerprint)
-            if stored is not None:
-                headers = {**stored.headers, "Idempotent-Replayed": "true"}
-                return Response(stored.body, status_code=stored.status, headers=headers)
-            try:
-                async with uow.step():
-                    response = await handler(call)
-                    _check_encoded(response)
-            except DomainError as exc:  # undone, and kept as the key's answer
-                response = self.error(exc)
-            media = response.headers.get("content-type", "application/json")
-            answer = idempotency.StoredAnswer(
-                status=response.status_code,
-                headers={"content-type": media},
-                body=bytes(response.body),
-            )
-            await idempotency.record(uow.session, auth.account, self.name, key, answer)
-            return response
+        except DomainError as exc:  # undone, and kept as the key's answer
+            response = self.error(exc)
+        media = response.headers.get("content-type", "application/json")
+        answer = idempotency.StoredAnswer(
+            status=response.status_code,
+            headers={"content-type": media},
+            body=bytes(response.body),
+        )
+        await idempotency.record(uow.session, auth.account, self.name, key, answer)
+        return response
 
 
 WRITE_METHODS = ("POST", "PATCH", "PUT", "DELETE")

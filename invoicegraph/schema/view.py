@@ -24,9 +24,10 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from invoicegraph.db.engine import Database
-from invoicegraph.db.unit_of_work import UnitOfWork, unit_of_work
+from invoicegraph.db.unit_of_work import UnitOfWork, run_in_unit_of_work
 from invoicegraph.domain.errors import DomainError, Unauthenticated
 from invoicegraph.domain.validation import ascii_digits, text_problem
+from invoicegraph.http import request_info
 from invoicegraph.http.ratelimit import RateLimiter
 from invoicegraph.http.request_info import (
     current_request_id,
@@ -367,8 +368,12 @@ class InvoiceGraphQL(GraphQL[Context, None]):
                 auth, _ = await self._authenticate(database, request.headers.get("authorization"))
             if auth is None or auth.access not in ("write", "admin"):
                 key = None  # refused below by the resolvers: nothing to claim or replay
-        async with unit_of_work(database) as uow:
+
+        async def attempt(uow: UnitOfWork) -> Response:
             request.state.unit_of_work = uow
+            info = request_info.current()
+            if info is not None:
+                info.error_codes.clear()  # a run made again counts its own errors only
             stored = None
             if key is not None and auth is not None:
                 raw = await request.body()
@@ -397,6 +402,11 @@ class InvoiceGraphQL(GraphQL[Context, None]):
                 )
                 await idempotency.record(uow.session, auth.account, FACE, key, answer)
             return response
+
+        # a step that fails with something to undo has the whole mutation run again, with
+        # a SAVEPOINT per step (``run_in_unit_of_work``): its payload error is then answered
+        # next to what the other steps did
+        return await run_in_unit_of_work(database, attempt)
 
 
 def _idempotency_refusal(exc: DomainError) -> Response:
