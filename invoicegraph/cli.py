@@ -13,6 +13,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from invoicegraph.cli_exports import exports_app
 from invoicegraph.cli_verifactu import verifactu_app
 from invoicegraph.cli_webhooks import webhooks_app
 from invoicegraph.db.engine import Database, create_database
@@ -34,6 +35,7 @@ keys_app = typer.Typer(help="Manage API keys.", no_args_is_help=True)
 app.add_typer(accounts_app, name="accounts")
 app.add_typer(keys_app, name="keys")
 app.add_typer(verifactu_app, name="verifactu")
+app.add_typer(exports_app, name="exports")
 app.add_typer(webhooks_app, name="webhooks")
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import tempfile
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from decimal import Decimal
 from typing import IO, Any
 
@@ -23,17 +23,14 @@ DATE_FORMAT = "dd/mm/yyyy"
 MONEY_FORMAT = "#,##0.00"
 
 Pages = AsyncIterator[list[tuple[Cell, ...]]]
-Progress = Callable[[int], None]  # called with the number of rows just written
 
 
-async def csv_chunks(pages: Pages, progress: Progress | None = None) -> AsyncIterator[bytes]:
+async def csv_chunks(pages: Pages) -> AsyncIterator[bytes]:
     """The CSV (byte-order mark, then the header and each page of rows) as byte chunks."""
     first = True
     async for rows in pages:
         text = csv_text(rows)
         yield ((BOM + text) if first else text).encode()
-        if progress is not None and not first:
-            progress(len(rows))
         first = False
 
 
@@ -59,39 +56,29 @@ def _xlsx_cells(sheet: Any, rows: Sequence[tuple[Cell, ...]]) -> None:
         sheet.append(cells)
 
 
-async def write_xlsx(
-    pages: Pages, target: IO[bytes] | str, sheet_title: str, progress: Progress | None = None
-) -> None:
+async def write_xlsx(pages: Pages, target: IO[bytes] | str, sheet_title: str) -> None:
     """The rows as one sheet of an XLSX workbook written to ``target`` (a path or a binary
     file). openpyxl's work runs in a thread, so the event loop keeps serving meanwhile."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_title)
-    first = True
     async for rows in pages:
         await asyncio.to_thread(_xlsx_cells, sheet, rows)
-        if progress is not None and not first:
-            progress(len(rows))
-        first = False
     await asyncio.to_thread(workbook.save, target)
 
 
-async def xlsx_chunks(
-    pages: Pages, sheet_title: str, progress: Progress | None = None
-) -> AsyncIterator[bytes]:
+async def xlsx_chunks(pages: Pages, sheet_title: str) -> AsyncIterator[bytes]:
     """The XLSX file as byte chunks: a zip's directory comes last, so the workbook is built in
     a temporary file (on disk, not in memory) and then read out."""
     with tempfile.TemporaryFile() as spool:
-        await write_xlsx(pages, spool, sheet_title, progress)
+        await write_xlsx(pages, spool, sheet_title)
         spool.seek(0)
         while chunk := await asyncio.to_thread(spool.read, CHUNK_BYTES):
             yield chunk
 
 
-def file_chunks(
-    pages: Pages, fmt: str, sheet_title: str, progress: Progress | None = None
-) -> AsyncIterator[bytes]:
+def file_chunks(pages: Pages, fmt: str, sheet_title: str) -> AsyncIterator[bytes]:
     if fmt == "xlsx":
-        return xlsx_chunks(pages, sheet_title, progress)
-    return csv_chunks(pages, progress)
+        return xlsx_chunks(pages, sheet_title)
+    return csv_chunks(pages)

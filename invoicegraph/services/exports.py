@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from invoicegraph.db.engine import Database
@@ -274,19 +274,46 @@ async def register_pages(
         yield [row for invoice in invoices for row in register_rows(invoice)]
 
 
+def statuses_of(kind: str) -> tuple[str, ...]:
+    return ("issued",) if kind == "register" else ("issued", "annulled")
+
+
+async def count_invoices(database: Database, account: Account, kind: str, span: ExportRange) -> int:
+    """How many invoices export ``kind`` of ``span`` reads (for a progress bar)."""
+    async with database.sessions() as session, session.begin():
+        found = await session.scalar(
+            select(func.count())
+            .select_from(Invoice)
+            .where(
+                Invoice.account_id == account.id,
+                Invoice.status.in_(statuses_of(kind)),
+                Invoice.date >= span.start,
+                Invoice.date <= span.end,
+            )
+        )
+    return int(found or 0)
+
+
 async def export_pages(
-    database: Database, account: Account, kind: str, span: ExportRange
+    database: Database,
+    account: Account,
+    kind: str,
+    span: ExportRange,
+    *,
+    on_invoices: Callable[[int], None] | None = None,
 ) -> AsyncIterator[list[tuple[Cell, ...]]]:
-    """The cells of export ``kind`` (``register`` or ``invoices``), header first."""
-    if kind == "register":
-        yield [REGISTER_COLUMNS]
-        async for rows in register_pages(database, account, span):
-            yield [row.cells() for row in rows]
-        return
-    yield [INVOICE_COLUMNS]
-    statuses = ("issued", "annulled")
-    async for invoices in issued_invoices(database, account, span, statuses=statuses):
-        yield [invoice_cells(invoice) for invoice in invoices]
+    """The cells of export ``kind`` (``register`` or ``invoices``), header first;
+    ``on_invoices`` hears how many invoices each page held once its rows are made."""
+    yield [REGISTER_COLUMNS if kind == "register" else INVOICE_COLUMNS]
+    pages = issued_invoices(database, account, span, statuses=statuses_of(kind))
+    async for invoices in pages:
+        if kind == "register":
+            cells = [row.cells() for invoice in invoices for row in register_rows(invoice)]
+        else:
+            cells = [invoice_cells(invoice) for invoice in invoices]
+        yield cells
+        if on_invoices is not None:
+            on_invoices(len(invoices))
 
 
 def file_name(kind: str, span: ExportRange, fmt: str) -> str:
