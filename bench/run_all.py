@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import common, graphql_page, issue_throughput, rest_page
+from bench import common, graphql_page, issue_throughput, register_check, rest_page
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 PDF_BENCH = Path(__file__).with_name("pdf.py")
@@ -82,6 +82,8 @@ def main() -> None:
         print(sections[-1].text(), flush=True)
         sections.append(await issue_throughput.measure(2 * seconds))
         print(sections[-1].text(), flush=True)
+        sections.append(await register_check.measure(200 if args.quick else 500))
+        print(sections[-1].text(), flush=True)
 
     common.run(go)
     with common.stage("pdf"):
@@ -104,7 +106,7 @@ def main() -> None:
         "Every baseline answers the same bytes as the app (checked by the bench before it "
         "measures; PostGraphile, with its own field names, the same invoices, lines and tax "
         "totals). Each bench has its own database (`invoicegraph_bench_page`, `…_rest`, "
-        "`…_issue`, `…_load_<pid>`) and drops only its own. CPU ms/req is the server "
+        "`…_issue`, `…_register`, `…_load_<pid>`) and drops only its own. CPU ms/req is the server "
         "processes' user + system time (/proc/PID/stat) over a level ÷ requests answered. "
         "Peak RSS is each uvicorn worker's VmHWM over the level (reset before it); the app "
         "servers of these benches start no PDF processes (PDF_WARM_ON_START=false), "
