@@ -109,6 +109,7 @@ async def prepare(database: str = DATABASE) -> tuple[str, Fixture]:
         url = await common.recreate_database(database)
         common.migrate(url)
         fixture = await make_fixture(url, clients=20, issued_invoices=PAGE_SIZE)
+        await common.analyze(database)
     return url, fixture
 
 

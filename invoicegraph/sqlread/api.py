@@ -81,58 +81,60 @@ def _codes(tables: LineTables, t: str) -> str:
     )
 
 
-def _first_of_kind(tables: LineTables, t: str, kind: str, value: str, alias: str) -> str:
-    """``value`` of the first tax of ``kind`` on the line of tax row ``t`` (NULL when none)."""
+def _first_on_line(kind: str, value: str) -> str:
+    """A window: ``value`` of the first tax of ``kind`` on the row's line (NULL when none):
+    that kind sorts first, then the taxes' order."""
     return (
-        f"(SELECT {value} FROM {tables.taxes.name} AS {alias}"
-        f" WHERE {alias}.account_id = {t}.account_id AND {alias}.line_id = {t}.line_id"
-        f" AND {alias}.kind = '{kind}' ORDER BY {alias}.position, {alias}.id LIMIT 1)"
+        f"first_value(CASE WHEN bd_tax.kind = '{kind}' THEN {value} END) OVER"
+        f" (PARTITION BY bd_tax.line_id ORDER BY (bd_tax.kind = '{kind}') DESC,"
+        " bd_tax.position, bd_tax.id)"
     )
 
 
-def _key(j: JsonSql, tables: LineTables, t: str) -> str:
-    """``domain.money.line_keys`` as text: equal texts are one breakdown row."""
-    rate = j.decimal(f"{t}.percentage", PERCENT_SCALE)
-    surcharge = _first_of_kind(
-        tables, t, "surcharge", j.decimal("paired_sur.percentage", PERCENT_SCALE), "paired_sur"
-    )
-    vat = _first_of_kind(
-        tables,
-        t,
-        "vat",
-        f"{_codes(tables, 'paired_vat')} || '|'"
-        f" || {j.decimal('paired_vat.percentage', PERCENT_SCALE)}",
-        "paired_vat",
-    )
-    return (
-        f"(CASE {t}.kind"
-        f" WHEN 'vat' THEN 'vat|' || {_codes(tables, t)} || '|' || {rate} || '|'"
-        f" || coalesce({surcharge}, '~')"
-        f" WHEN 'surcharge' THEN 'surcharge|' || {rate} || '|'"
-        f" || coalesce({vat}, {_codes(tables, t)} || '|~')"
-        f" ELSE {t}.kind || '|' || {rate} || '|01|01|S1|~|~' END)"
-    )
+def _grouped(j: JsonSql, tables: LineTables, lines_where: str) -> str:
+    """The breakdown rows of the lines ``bd_line`` that ``lines_where`` keeps, as a select of
+    ``ord``, ``kind``, ``name``, ``percentage`` and ``base``.
 
-
-def breakdown(j: JsonSql, tables: LineTables, lines_where: str) -> str:
-    """The breakdown rows (``ApiTax``) of the lines ``bd_line`` that ``lines_where`` keeps."""
+    Each tax row's key is ``domain.money.line_keys`` as text (equal texts are one row): an IVA
+    with its codes, rate and the rate of its line's first surcharge; a surcharge with its rate
+    and its line's first IVA (codes and rate), else its own codes; anything else by its rate.
+    """
+    rate = j.decimal("bd_tax.percentage", PERCENT_SCALE)
+    codes = _codes(tables, "bd_tax")
+    vat = _first_on_line("vat", f"{codes} || '|' || {rate}")
     keyed = (
-        f"SELECT {_key(j, tables, 'bd_tax')} AS bkey, bd_tax.kind AS kind, bd_tax.name AS name,"
-        " bd_tax.percentage AS percentage, bd_tax.base AS base, row_number() OVER (ORDER BY"
-        " bd_line.position, bd_line.id, bd_tax.position, bd_tax.id) AS ord"
+        "SELECT bd_tax.line_id AS line_id, bd_tax.kind AS kind, bd_tax.name AS name,"
+        " bd_tax.percentage AS percentage,"
+        f" bd_tax.base AS base, {rate} AS rate, {codes} AS codes,"
+        f" {_first_on_line('surcharge', rate)} AS paired_surcharge,"
+        f" {vat} AS paired_vat,"
+        " row_number() OVER (ORDER BY bd_line.position, bd_line.id, bd_tax.position,"
+        " bd_tax.id) AS ord"
         f" FROM {tables.lines.name} AS bd_line JOIN {tables.taxes.name} AS bd_tax"
         " ON bd_tax.account_id = bd_line.account_id AND bd_tax.line_id = bd_line.id"
         f" WHERE {lines_where}"
     )
-    name = j.first_in_group("bd_keyed.name", "bd_keyed.ord")
-    kind = j.first_in_group("bd_keyed.kind", "bd_keyed.ord")
-    rate = j.first_in_group("bd_keyed.percentage", "bd_keyed.ord")
-    grouped = (
-        f"SELECT min(bd_keyed.ord) AS ord, {kind} AS kind, {name} AS name,"
-        f" {rate} AS percentage, sum(bd_keyed.base) AS base"
-        f" FROM ({keyed}) AS bd_keyed GROUP BY bd_keyed.bkey"
+    k = "bd_keyed"
+    key = (
+        f"(CASE {k}.kind"
+        f" WHEN 'vat' THEN 'vat|' || {k}.codes || '|' || {k}.rate || '|'"
+        f" || coalesce({k}.paired_surcharge, '~')"
+        f" WHEN 'surcharge' THEN 'surcharge|' || {k}.rate || '|'"
+        f" || coalesce({k}.paired_vat, {k}.codes || '|~')"
+        f" ELSE {k}.kind || '|' || {k}.rate || '|01|01|S1|~|~' END)"
     )
-    row = j.obj(
+    name = j.first_in_group(f"{k}.name", f"{k}.ord")
+    kind = j.first_in_group(f"{k}.kind", f"{k}.ord")
+    percentage = j.first_in_group(f"{k}.percentage", f"{k}.ord")
+    return (
+        f"SELECT min({k}.ord) AS ord, {kind} AS kind, {name} AS name,"
+        f" {percentage} AS percentage, sum({k}.base) AS base"
+        f" FROM ({keyed}) AS {k} GROUP BY {key}"
+    )
+
+
+def _tax_row(j: JsonSql) -> str:
+    return j.obj(
         [
             ("kind", j.string("bd_row.kind")),
             ("name", j.string("bd_row.name")),
@@ -141,7 +143,12 @@ def breakdown(j: JsonSql, tables: LineTables, lines_where: str) -> str:
             ("amount", j.tax_amount("bd_row.base", "bd_row.percentage")),
         ]
     )
-    return j.array(row, f"FROM ({grouped}) AS bd_row", "bd_row.ord")
+
+
+def breakdown(j: JsonSql, tables: LineTables, lines_where: str) -> str:
+    """The breakdown (``ApiTax`` rows) of the lines ``bd_line`` that ``lines_where`` keeps."""
+    grouped = _grouped(j, tables, lines_where)
+    return j.array(_tax_row(j), f"FROM ({grouped}) AS bd_row", "bd_row.ord")
 
 
 # ── items and documents ────────────────────────────────────────────────────────────────────
@@ -161,6 +168,7 @@ def _items(j: JsonSql, tables: LineTables, d: str) -> str:
         " AND item_irpf.line_id = line.id AND item_irpf.kind = 'withholding'"
         " ORDER BY item_irpf.position, item_irpf.id LIMIT 1)"
     )
+    taxes = breakdown(j, tables, "bd_line.account_id = line.account_id AND bd_line.id = line.id")
     item = j.obj(
         [
             ("id", j.column("line", c.uuid)),
@@ -177,12 +185,7 @@ def _items(j: JsonSql, tables: LineTables, d: str) -> str:
             ("tax_base", j.column("line", c.total_before_taxes)),
             ("tax_total", j.column("line", c.total_taxes)),
             ("total", j.column("line", c.total_with_taxes)),
-            (
-                "taxes",
-                breakdown(
-                    j, tables, "bd_line.account_id = line.account_id AND bd_line.id = line.id"
-                ),
-            ),
+            ("taxes", taxes),
         ]
     )
     return j.array(
