@@ -72,6 +72,7 @@ async def read_body(request: Request, max_bytes: int) -> bytes:
 
 
 MAX_DEPTH = 32
+TOO_MANY_DIGITS = "the request body holds a number with too many digits"
 
 
 def parse_json(raw: bytes, media_type: str | None = "application/json") -> Any:
@@ -92,8 +93,10 @@ def parse_json(raw: bytes, media_type: str | None = "application/json") -> Any:
         value = json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
     except RecursionError:
         raise MalformedBody("the request body nests too deeply") from None
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         raise MalformedBody(f"the request body is not valid JSON: {exc}") from None
+    except ValueError:  # Python's own limit on integer digits, whose message names internals
+        raise MalformedBody(TOO_MANY_DIGITS) from None
     if _depth(value) > MAX_DEPTH:
         raise MalformedBody(f"the request body nests deeper than {MAX_DEPTH} levels")
     return value

@@ -48,6 +48,8 @@ BAD_USER_INPUT = "BAD_USER_INPUT"
 INTERNAL = "INTERNAL_SERVER_ERROR"
 
 _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+# Python's refusal of a huge integer literal names the interpreter's switch: say what it means
+_INT_DIGITS = re.compile(r"Exceeds the limit \(\d+ digits\) for integer string conversion[^']*")
 _VARIABLE = re.compile(
     r"^Variable '\$(?P<name>\w+)' (?:has invalid (?:default )?value"
     r"(?: at (?P<path>(?:\.\w+|\[\d+\])+))?|of required type|of non-null type|got invalid)"
@@ -143,6 +145,7 @@ def _copy(error: GraphQLError, message: str, extensions: dict[str, Any]) -> Grap
 def coded(error: GraphQLError, *, hide_suggestions: bool) -> GraphQLError:
     """The error as the client sees it: with a code, masked when unexpected."""
     message = _SUGGESTION.sub("", error.message) if hide_suggestions else error.message
+    message = _INT_DIGITS.sub("a number with too many digits", message)
     extensions = dict(error.extensions or {})
     if "code" in extensions:
         return error if message == error.message else _copy(error, message, extensions)

@@ -143,15 +143,22 @@ def _refusals(body: bytes) -> list[dict[str, Any]] | None:
 
 
 class _BadUserInput(StrawberryHTTPException):
+    """A value refused before coercion, naming its argument as coercion errors do
+    (``$lines.3.description``), so a client finds the field by ``extensions.argument``."""
+
     code = "BAD_USER_INPUT"
 
+    def __init__(self, status_code: int, reason: str, argument: str) -> None:
+        super().__init__(status_code, reason)
+        self.argument = argument
 
-def _text_problem_in(value: Any, path: str) -> str | None:
+
+def _text_problem_in(value: Any, path: str) -> tuple[str, str] | None:
     """The text rule on every string of a request's query and variables (NUL, lone
-    surrogates), reported with the path of the first offending one."""
+    surrogates): the path of the first offending one and its problem."""
     if isinstance(value, str):
         problem = text_problem(value)
-        return f"{path}: {problem}" if problem else None
+        return (path, problem) if problem else None
     if isinstance(value, dict):
         for key, item in value.items():
             found = _text_problem_in(key, path) or _text_problem_in(item, f"{path}.{key}")
@@ -163,6 +170,12 @@ def _text_problem_in(value: Any, path: str) -> str | None:
             if found:
                 return found
     return None
+
+
+def _argument_of(path: str) -> str:
+    """``variables.lines.3.description`` → ``$lines.3.description``; ``query`` stays."""
+    head, _, rest = path.partition(".")
+    return f"${rest}" if head == "variables" and rest else path
 
 
 class _RolledBack(Exception):
@@ -190,7 +203,8 @@ class InvoiceGraphQL(GraphQL[Context, None]):
                 value.get("variables"), "variables"
             )
             if problem is not None:
-                raise _BadUserInput(400, problem)
+                path, text = problem
+                raise _BadUserInput(400, f"{path}: {text}", _argument_of(path))
         return value
 
     async def _authenticate(
@@ -309,8 +323,10 @@ class InvoiceGraphQL(GraphQL[Context, None]):
         try:
             return await super().run(request, context, root_value)
         except StrawberryHTTPException as exc:
-            code = getattr(exc, "code", "BAD_REQUEST")
-            error = {"message": exc.reason, "extensions": {"code": code}}
+            extensions = {"code": getattr(exc, "code", "BAD_REQUEST")}
+            if isinstance(exc, _BadUserInput):
+                extensions["argument"] = exc.argument
+            error = {"message": exc.reason, "extensions": extensions}
             return Response(
                 orjson.dumps({"data": None, "errors": [error]}),
                 status_code=exc.status_code,

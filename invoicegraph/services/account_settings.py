@@ -8,6 +8,7 @@ account's identity, so both change together.
 
 from __future__ import annotations
 
+import functools
 import re
 import zoneinfo
 from dataclasses import dataclass, fields
@@ -27,6 +28,15 @@ from invoicegraph.services.accounts import ensure_tax_id_free, flush_unique_tax_
 from invoicegraph.services.unset import UNSET, Maybe, is_set
 
 _COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
+
+
+@functools.cache
+def _time_zones() -> frozenset[str]:
+    """The IANA names, looked up by membership: ``ZoneInfo(name)`` opens a file of that name,
+    so a directory ("Europe") or an over-long name failed with an OS error, not a refusal."""
+    return frozenset(zoneinfo.available_timezones())
+
+
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _COUNTRY = re.compile(r"[A-Z]{2}")
 # (field, column length, required): free texts of the issuer's identity
@@ -119,9 +129,7 @@ def _clean(account: Account, data: AccountSettings) -> dict[str, object]:
         if data.timezone is None:
             errors.append(FieldError("timezone", "must not be null", "required"))
         else:
-            try:
-                zoneinfo.ZoneInfo(data.timezone)
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            if data.timezone not in _time_zones():
                 errors.append(FieldError("timezone", "an IANA time zone such as Europe/Madrid"))
             values["timezone"] = data.timezone
     if is_set(data.verifactu_enabled):

@@ -99,8 +99,9 @@ _NULL_SORTS_AS: dict[type, Any] = {
     dt.date: dt.date(1, 1, 1),
     dt.datetime: dt.datetime(1, 1, 1, tzinfo=dt.UTC),
     Decimal: Decimal("-999999999999"),
-    int: -(2**62),
+    int: -(2**31),  # the least INTEGER of PostgreSQL: a larger one does not bind to the column
 }
+_BIG_NULL_SORTS_AS = -(2**62)
 
 
 def _sort_key(column: InstrumentedAttribute[Any]) -> tuple[Any, Any]:
@@ -109,6 +110,8 @@ def _sort_key(column: InstrumentedAttribute[Any]) -> tuple[Any, Any]:
     if not nullable:
         return column, None
     sentinel = _NULL_SORTS_AS[column.type.python_type]
+    if isinstance(column.type, BigInteger):
+        sentinel = _BIG_NULL_SORTS_AS
     return func.coalesce(column, literal(sentinel, type_=column.type)), sentinel
 
 

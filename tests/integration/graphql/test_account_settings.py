@@ -90,6 +90,22 @@ async def test_every_bad_setting_is_named_at_once(
     assert fields == {"name", "taxId", "iban", "brandColor", "timezone", "defaultLang"}, payload
 
 
+async def test_a_time_zone_that_is_not_a_zone_file_is_named(
+    database: Database, account: Account, gql: GQL
+) -> None:
+    """Found by the text walker: a time zone was checked by opening the file of that name, so
+    an over-long one (or a directory such as "Europe") was an internal error."""
+    admin = await make_key(database, account, "admin")
+
+    for bad in ("x" * 10_001, "Europe", "../../etc/passwd", "Europe/"):
+        body = await gql(UPDATE, {"input": {"timezone": bad}}, key=admin)
+
+        payload = body["data"]["updateAccount"]
+        assert [e["field"] for e in payload["errors"]] == ["timezone"], (bad[:20], payload)
+    kept = await gql("{ account { timezone } }", key=admin)
+    assert kept["data"]["account"]["timezone"] == account.timezone
+
+
 async def test_explicit_nulls_are_named_not_internal_errors(
     database: Database, account: Account, gql: GQL
 ) -> None:
