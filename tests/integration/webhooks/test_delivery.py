@@ -12,11 +12,11 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from invoicegraph.app import create_app
 from invoicegraph.db.engine import Database
-from invoicegraph.db.models import Account, Event
+from invoicegraph.db.models import Account, Event, WebhookEndpoint
 from invoicegraph.domain.errors import Conflict, NotFound
 from invoicegraph.domain.webhooks import EVENT_TYPES, SIGNATURE_HEADER, new_secret, sign
 from invoicegraph.services.accounts import sandbox_of
@@ -515,3 +515,22 @@ async def test_a_failed_attempt_says_what_went_wrong(
         "timed out after 0.5 s",
     )
     assert 400 <= first.duration_ms < 2000
+
+
+async def test_a_sleeping_worker_delivers_a_committed_event_promptly(
+    hooks_database: Database, hooks_account: Account, receiver: Receiver
+) -> None:
+    """PostgreSQL wakes the worker with the events table's NOTIFY, so even a 60 s idle poll
+    does not delay a delivery; SQLite (no NOTIFY) relies on its poll."""
+    db, account = hooks_database, hooks_account
+    poll = 60.0 if db.dialect == "postgresql" else 0.5
+    async with db.sessions() as session, session.begin():  # nothing else may wake it: the
+        await session.execute(update(WebhookEndpoint).values(enabled=False))  # module's db
+    await add_endpoint(db, account, receiver, "/woken", events=["client.created"])
+    async with running_workers(db, hook_settings(db, webhooks_poll_seconds=poll)):
+        await asyncio.sleep(0.5)  # the worker has looked, found nothing, and sleeps
+        started = asyncio.get_running_loop().time()
+        await _new_client(db, account)
+        await wait_for(lambda: receiver.at("/woken"), "the event", 10)
+        waited = asyncio.get_running_loop().time() - started
+    assert waited < 5, waited

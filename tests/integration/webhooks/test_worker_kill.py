@@ -56,9 +56,8 @@ async def _clients(database: Database, account: Account, count: int) -> None:
 
 def _settings(database: Database, **overrides: Any) -> Settings:
     # a 1 s timeout makes the lease 7 s: the dead worker's claims are resent soon
-    return hook_settings(
-        database, webhooks_timeout_seconds=1.0, webhooks_concurrency=4, **overrides
-    )
+    values: dict[str, Any] = {"webhooks_timeout_seconds": 1.0, "webhooks_concurrency": 4}
+    return hook_settings(database, **{**values, **overrides})
 
 
 async def test_a_worker_killed_mid_delivery_loses_nothing(
@@ -141,3 +140,31 @@ async def test_worker_once_delivers_what_is_due_and_status_counts_it(
     lines = dict(reversed(line.split(" ", 1)) for line in out.decode().splitlines())
     assert set(lines) == {"pending", "sending", "delivered", "failed"}
     assert int(lines["delivered"]) >= 3 and lines["sending"] == "0"
+
+
+async def test_sigterm_finishes_the_posts_in_flight_before_the_worker_exits(
+    hooks_database: Database, hooks_account: Account, receiver: Receiver, tmp_path: Path
+) -> None:
+    db, account = hooks_database, hooks_account
+    endpoint = await add_endpoint(db, account, receiver, "/graceful", events=["client.created"])
+    await _clients(db, account, 2)
+    log = tmp_path / "graceful.log"
+    receiver.hold = asyncio.Event()
+
+    worker = _cli(_settings(db, webhooks_timeout_seconds=5.0), log, "worker")
+    try:
+        await wait_for(lambda: len(receiver.received) == 2, "both POSTs to arrive")
+        worker.send_signal(signal.SIGTERM)
+        await asyncio.sleep(0.3)
+        assert worker.poll() is None  # still waiting for its answers
+        receiver.hold.set()
+        deadline = asyncio.get_running_loop().time() + 15
+        while worker.poll() is None:
+            assert asyncio.get_running_loop().time() < deadline
+            await asyncio.sleep(0.05)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    assert worker.returncode == 0, log.read_text(errors="replace")
+    rows = await deliveries(db, endpoint)
+    assert [(row.status, row.attempts) for row in rows] == [("delivered", 1)] * 2
