@@ -6,10 +6,14 @@ the column, for any path that forgot."""
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from sqlalchemy import event, inspect
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.orm import Mapper, Session, UOWTransaction
 
 from invoicegraph.domain.errors import FieldError, ValidationFailed
 from invoicegraph.domain.validation import text_problem
@@ -31,15 +35,34 @@ def _problem_in(value: Any) -> str | None:
     return None
 
 
+# column types whose values hold no text: not looked at (a flush checks every row it writes)
+_NO_TEXT = (bool, int, float, Decimal, dt.date, dt.datetime, dt.time, uuid.UUID, bytes)
+
+
+@cache
+def _text_columns(mapper: Mapper[Any]) -> tuple[str, ...]:
+    """The attributes of ``mapper`` that may hold text (strings, JSON, unknown types)."""
+    keys = []
+    for attribute in mapper.column_attrs:
+        try:
+            python_type = attribute.columns[0].type.python_type
+        except NotImplementedError:
+            python_type = object
+        if not (isinstance(python_type, type) and issubclass(python_type, _NO_TEXT)):
+            keys.append(attribute.key)
+    return tuple(keys)
+
+
 @event.listens_for(Session, "before_flush")
 def _refuse_unstorable_text(session: Session, _flush: UOWTransaction, _objects: Any) -> None:
     errors: list[FieldError] = []
     for row in [*session.new, *session.dirty]:
         state = inspect(row)
-        for attribute in state.mapper.column_attrs:
-            value = state.dict.get(attribute.key)
+        values = state.dict
+        for key in _text_columns(state.mapper):
+            value = values.get(key)
             problem = _problem_in(value) if value is not None else None
             if problem is not None:
-                errors.append(FieldError(attribute.key, problem, "invalid_characters"))
+                errors.append(FieldError(key, problem, "invalid_characters"))
     if errors:
         raise ValidationFailed(errors)

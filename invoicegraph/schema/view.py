@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any, cast
 
 import orjson
@@ -79,6 +80,18 @@ def _is_mutation(body: bytes) -> bool:
     query, name = payload.get("query"), payload.get("operationName")
     if not isinstance(query, str) or not (name is None or isinstance(name, str)):
         return False
+    if len(query) <= _REMEMBERED_QUERY_LENGTH:
+        return _names_a_mutation(query, name)
+    return _names_a_mutation.__wrapped__(query, name)
+
+
+# the texts an integration sends are few and repeat: each is parsed once here (Strawberry's
+# ParserCache parses it once more for execution)
+_REMEMBERED_QUERY_LENGTH = 20_000
+
+
+@lru_cache(maxsize=512)
+def _names_a_mutation(query: str, name: str | None) -> bool:
     try:
         document = parse(query, max_tokens=MAX_TOKENS)
     except GraphQLError:

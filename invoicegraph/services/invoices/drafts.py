@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, func, join, literal, or_, select
+from sqlalchemy import and_, bindparam, func, join, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
@@ -38,7 +40,7 @@ from invoicegraph.services.invoices.snapshots import (
     write_totals,
 )
 from invoicegraph.services.lines import KnownRates, price_lines, rates_wanted
-from invoicegraph.services.refs import Ref, ref_filter
+from invoicegraph.services.refs import Ref
 from invoicegraph.services.taxes import TaxWithRate
 from invoicegraph.services.unset import is_set
 
@@ -67,65 +69,96 @@ async def get_invoice(session: AsyncSession, account: Account, ref: Ref) -> Invo
 _NOT_LOOKED_UP = object()
 
 
-class _Links:
-    """The rows an invoice links to (client, payment method, due-date term, series), found
-    by ONE statement: a one-row select outer-joined to each wanted row, so a missing row
-    reads as ``None`` and the others still come back."""
+@cache
+def _link_row(model: Any, name: str) -> Any:
+    """The alias a link is joined as: built once (an alias proxies every column)."""
+    return aliased(model, name=f"link_{name}")
 
-    def __init__(self) -> None:
-        self._wanted: list[tuple[str, Any, Any]] = []
-        self._found: dict[str, Any] = {}
-        self._rates: tuple[Any, Any, Any] | None = None
-        self.known_rates = KnownRates()
 
-    def rates(self, account: Account, tax_ids: list[int], vat: bool) -> None:
-        """The lines' taxes too: those ids and (for bare IVA rates) every active IVA tax.
-        They are many rows, joined last: the single rows repeat on each."""
-        if not tax_ids and not vat:
-            return
-        tax = aliased(Tax, name="link_tax")
-        version = aliased(TaxVersion, name="link_tax_version")
-        which: list[ColumnElement[bool]] = [tax.id.in_(tax_ids)] if tax_ids else []
+# how a wanted row is found: by uuid, by row id, or the account's default (plus flags)
+_Wanted = tuple[str, Any, str, tuple[str, ...]]
+
+
+@cache
+def _links_statement(wanted: tuple[_Wanted, ...], rates: tuple[bool, bool] | None) -> Any:
+    """The one statement for links of this shape, with the values as bound parameters:
+    built once per shape, so a request only binds its ids (and the compiled form is reused)."""
+    account_id: Any = bindparam("account_id")
+    entities: list[Any] = []
+    joins: list[tuple[Any, Any]] = []
+    for name, model, how, flags in wanted:
+        row = _link_row(model, name)
+        conditions: list[Any] = [row.account_id == account_id]
+        if how == "default":
+            conditions.append(row.is_default.is_(True))
+            conditions += [getattr(row, flag).is_(True) for flag in flags]
+        else:
+            column = row.uuid if how == "uuid" else row.id
+            conditions.append(column == bindparam(f"ref_{name}"))
+        entities.append(row)
+        joins.append((row, and_(*conditions)))
+    if rates is not None:
+        asked, vat = rates
+        tax = _link_row(Tax, "tax")
+        version = _link_row(TaxVersion, "tax_version")
+        which: list[ColumnElement[bool]] = []
+        if asked:
+            which.append(tax.id.in_(bindparam("tax_ids", expanding=True)))
         if vat:
             which.append(and_(tax.kind == "vat", tax.active.is_(True)))
-        condition = and_(tax.account_id == account.id, or_(*which))
         rated = join(
             tax,
             version,
             and_(version.account_id == tax.account_id, version.id == tax.current_version_id),
         )
-        self._rates = (tax, version, (rated, condition))
+        entities += [tax, version]
+        joins.append((rated, and_(tax.account_id == account_id, or_(*which))))
+    statement = select(*entities).select_from(select(literal(1).label("one")).subquery())
+    for target, condition in joins:
+        statement = statement.outerjoin(target, condition)
+    return statement if rates is not None else statement.limit(1)
+
+
+class _Links:
+    """The rows an invoice links to (client, payment method, due-date term, series), found
+    by ONE statement: a one-row select outer-joined to each wanted row, so a missing row
+    reads as ``None`` and the others still come back."""
+
+    def __init__(self, account: Account) -> None:
+        self._wanted: list[_Wanted] = []
+        self._params: dict[str, Any] = {"account_id": account.id}
+        self._found: dict[str, Any] = {}
+        self._rates: tuple[bool, bool] | None = None
+        self.known_rates = KnownRates()
+
+    def rates(self, tax_ids: list[int], vat: bool) -> None:
+        """The lines' taxes too: those ids and (for bare IVA rates) every active IVA tax.
+        They are many rows, joined last: the single rows repeat on each."""
+        if not tax_ids and not vat:
+            return
+        self._rates = (bool(tax_ids), vat)
+        if tax_ids:
+            self._params["tax_ids"] = list(tax_ids)
         self.known_rates = KnownRates(asked=set(tax_ids), vat={} if vat else None)
 
-    def by_ref(self, name: str, model: Any, account: Account, ref: Ref) -> None:
+    def by_ref(self, name: str, model: Any, ref: Ref) -> None:
         if isinstance(ref, bool) or (isinstance(ref, int) and not 0 < ref < 2**63):
             self._found[name] = None  # cannot be a row id: not found, without asking
             return
-        row = aliased(model, name=f"link_{name}")
-        self._wanted.append((name, row, and_(*ref_filter(row, account, ref))))
+        how = "uuid" if isinstance(ref, uuid.UUID) else "id"
+        self._wanted.append((name, model, how, ()))
+        self._params[f"ref_{name}"] = ref
 
-    def default(self, name: str, model: Any, account: Account, *where: Any) -> None:
-        row = aliased(model, name=f"link_{name}")
-        conditions = [row.account_id == account.id, row.is_default.is_(True)]
-        conditions += [getattr(row, column).is_(True) for column in where]
-        self._wanted.append((name, row, and_(*conditions)))
+    def default(self, name: str, model: Any, *flags: str) -> None:
+        self._wanted.append((name, model, "default", flags))
 
     async def load(self, session: AsyncSession) -> None:
         if not self._wanted and self._rates is None:
             return
-        entities = [row for _, row, _ in self._wanted]
-        if self._rates is not None:
-            entities += [self._rates[0], self._rates[1]]
-        statement = select(*entities).select_from(select(literal(1).label("one")).subquery())
-        for _, row, condition in self._wanted:
-            statement = statement.outerjoin(row, condition)
-        if self._rates is None:
-            rows = list(await session.execute(statement.limit(1)))
-        else:
-            rated, condition = self._rates[2]
-            rows = list(await session.execute(statement.outerjoin(rated, condition)))
+        statement = _links_statement(tuple(self._wanted), self._rates)
+        rows = list(await session.execute(statement, self._params))
         first = rows[0] if rows else None
-        for position, (name, _, _) in enumerate(self._wanted):
+        for position, (name, *_) in enumerate(self._wanted):
             self._found[name] = first[position] if first is not None else None
         if self._rates is not None:
             self._keep_rates([(row[-2], row[-1]) for row in rows if row[-2] is not None])
@@ -158,26 +191,26 @@ async def _apply_links(
 ) -> KnownRates:
     """Client, payment method, due-date term and series: resolve refs, snapshot their data.
     The rates the lines need come in the same statement: they are returned for pricing."""
-    links = _Links()
+    links = _Links(account)
     if is_set(data.lines):
-        links.rates(account, *rates_wanted(data.lines))
+        links.rates(*rates_wanted(data.lines))
     if is_set(data.client) and data.client is not None:
-        links.by_ref("client", Client, account, data.client)
+        links.by_ref("client", Client, data.client)
     if is_set(data.payment_method):
         if data.payment_method is not None:
-            links.by_ref("payment_method", PaymentMethod, account, data.payment_method)
+            links.by_ref("payment_method", PaymentMethod, data.payment_method)
     elif creating:
-        links.default("payment_method", PaymentMethod, account)
+        links.default("payment_method", PaymentMethod)
     if is_set(data.due_date_term):
         if data.due_date_term is not None:
-            links.by_ref("due_date_term", DueDateTerm, account, data.due_date_term)
+            links.by_ref("due_date_term", DueDateTerm, data.due_date_term)
     elif creating:
         # like the payment method: an invoice sent without a term still gets a due date
-        links.default("due_date_term", DueDateTerm, account, "active")
+        links.default("due_date_term", DueDateTerm, "active")
     elif invoice.due_date_term_id is not None:
-        links.by_ref("due_date_term", DueDateTerm, account, invoice.due_date_term_id)
+        links.by_ref("due_date_term", DueDateTerm, invoice.due_date_term_id)
     if is_set(data.series) and data.series is not None:
-        links.by_ref("series", Series, account, data.series)
+        links.by_ref("series", Series, data.series)
     await links.load(session)
 
     if is_set(data.client):
