@@ -11,12 +11,17 @@ from invoicegraph.domain.errors import Conflict, FieldError, ValidationFailed
 
 LINE_FIELDS = {"price": "unit_price", "discount": "discount_percent", "taxes": "vat_rate"}
 _LINE = re.compile(r"^lines(?:\.(\d+)(?:\.([a-z_]+))?(?:\..*)?)?$")
+# a correction's figures, named as an item's
+_CORRECTION = re.compile(r"^(corrections\.\d+)\.(price|discount)$")
 
 INVOICE_FIELDS = {"date": "invoice_date", "due_date_id": "due_date"}
 QUOTE_FIELDS = {"date": "quote_date"}
 
 
 def rename(field: str, fields: Mapping[str, str]) -> str:
+    correction = _CORRECTION.match(field)
+    if correction is not None:
+        return f"{correction.group(1)}.{LINE_FIELDS[correction.group(2)]}"
     match = _LINE.match(field)
     if match is None:
         return fields.get(field, field)

@@ -174,8 +174,27 @@ class ApiRectifyItem(Body):
     discount_percent: Rate | None = None
 
 
+class ApiCorrectionItem(Body):
+    """A line of the original as it should have been, matched like an item (``reference``, else
+    ``description``); what is left out keeps the original's value. ``quantity`` 0 says the line
+    should not have been there."""
+
+    reference: text(255) | None = None
+    description: text(500) | None = None
+    quantity: number(ge=-MAX_QUANTITY, le=MAX_QUANTITY, places=4) | None = None
+    unit_price: number(ge=-MAX_PRICE, le=MAX_PRICE, places=6) | None = None
+    discount_percent: Rate | None = None
+
+
+RectificationType = Literal["differences", "substitution"]
+
+
 class ApiRectifyInput(Body):
-    """The items to take back."""
+    """The items to take back (the seed's form), or, beyond the seed, ``corrections``: lines
+    with a new price, discount or quantity. By ``differences`` (the default) the rectificative
+    takes back each corrected line and states it again as it should have been; by
+    ``substitution`` (VERI*FACTU ``TipoRectificativa`` S) it states the whole invoice as it
+    should have been, the lines not named as they were, and replaces the original."""
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -185,12 +204,24 @@ class ApiRectifyInput(Body):
                      "quantity": 1, "unit_price": 15.99, "vat_rate": 21, "discount_percent": 0},
                  ],
                  "notes": "Devolución parcial — piezas defectuosas",
-                 "causa_rectificacion": "R1"}
+                 "causa_rectificacion": "R1"},
+                {"corrections": [{"reference": "REF-045", "unit_price": 79.5}],
+                 "rectification_type": "differences",
+                 "notes": "Precio acordado 79,50 €",
+                 "causa_rectificacion": "R1"},
             ]
         }
     )  # fmt: skip
 
-    items: Annotated[list[ApiRectifyItem], Field(min_length=1, max_length=MAX_LINES)]
+    items: Annotated[list[ApiRectifyItem], Field(min_length=1, max_length=MAX_LINES)] = omitted(
+        "the items to take back; required unless corrections are sent"
+    )
+    corrections: Annotated[list[ApiCorrectionItem], Field(min_length=1, max_length=MAX_LINES)] = (
+        omitted("lines with a new quantity, unit_price or discount_percent (not with items)")
+    )
+    rectification_type: RectificationType = omitted(
+        "differences (I, the default) or substitution (S)"
+    )
     causa_rectificacion: Cause | None = Field(None, description="R1–R5 (VERI*FACTU), R1 default")
     notes: text(5000) | None = None
 

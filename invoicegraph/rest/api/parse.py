@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from invoicegraph.domain.errors import FieldError, ValidationFailed
-from invoicegraph.domain.rectification import RectificationItem
+from invoicegraph.domain.rectification import LineCorrection, RectificationItem
 from invoicegraph.rest.api.models import (
     ApiClientInput,
     ApiCorrectInput,
@@ -26,6 +26,7 @@ from invoicegraph.services.quotes import QuoteData
 from invoicegraph.services.unset import UNSET, is_set
 
 LEAST_QUANTITY = Decimal("0.0001")
+KINDS = {"differences": "I", "substitution": "S"}
 DOCUMENT = ("client_id", "currency", "exchange_rate", "notes", "external_reference")
 
 
@@ -76,27 +77,59 @@ def client_input(body: ApiClientInput) -> ClientInput:
     return ClientInput(**_sent(body, tuple(ApiClientInput.model_fields), {}))  # type: ignore[arg-type]
 
 
+def _corrections(body: ApiRectifyInput) -> list[LineCorrection] | None:
+    sent = getattr(body, "corrections", None)
+    if sent is None:
+        return None
+    return [
+        LineCorrection(
+            reference=(item.reference or "").strip() or None,
+            description=item.description,
+            quantity=item.quantity,
+            price=item.unit_price,
+            discount=item.discount_percent,
+        )
+        for item in sent
+    ]
+
+
 def rectify_options(body: ApiCorrectInput | ApiRectifyInput) -> RectifyOptions:
-    """``correct`` (no items) negates every line; ``rectify`` only the items named."""
+    """``correct`` (no items) negates every line; ``rectify`` only the items named, or states
+    the corrected lines (by differences or by substitution)."""
     items = None
+    corrections = None
+    kind = "I"
     if "items" in type(body).model_fields:  # rectify, or what is left of one (``rest.partial``)
-        sent = body.items or []  # type: ignore[union-attr]
+        corrections = _corrections(body)  # type: ignore[arg-type]
+        kind = KINDS[getattr(body, "rectification_type", None) or "differences"]
+        sent = getattr(body, "items", None)
+        if sent is None and corrections is None:
+            raise ValidationFailed.single(
+                "items", "send the items to take back, or corrections", "required"
+            )
         missing = [
             f"items.{i}.description"
-            for i, item in enumerate(sent)
+            for i, item in enumerate(sent or [])
             if not (item.reference or "").strip() and not (item.description or "").strip()
         ]
         if missing:
             message = "is required when no reference is given"
             raise ValidationFailed([FieldError(name, message, "required") for name in missing])
-        items = [
-            RectificationItem(
-                # what is left of an item whose quantity the model refused is still matched
-                quantity=item.quantity if item.quantity is not None else LEAST_QUANTITY,
-                reference=(item.reference or "").strip() or None,
-                description=item.description,
-            )
-            for item in sent
-        ]
+        if sent is not None:
+            items = [
+                RectificationItem(
+                    # what is left of an item whose quantity the model refused is still matched
+                    quantity=item.quantity if item.quantity is not None else LEAST_QUANTITY,
+                    reference=(item.reference or "").strip() or None,
+                    description=item.description,
+                )
+                for item in sent
+            ]
     reason = (body.notes or "").strip() or None
-    return RectifyOptions(items=items, cause=body.causa_rectificacion, reason=reason)
+    return RectifyOptions(
+        items=items,
+        corrections=corrections,
+        kind=kind,
+        cause=body.causa_rectificacion,
+        reason=reason,
+    )

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
+from invoicegraph.domain.rectification import LineCorrection
 from invoicegraph.rest.endpoint import Call
 from invoicegraph.rest.v1 import invoice_context
 from invoicegraph.rest.v1.models import V1Annulled, V1Issued, V1Rectified
 from invoicegraph.services import invoices
 from invoicegraph.services.invoices import IssueOptions, RectifyOptions
+from invoicegraph.services.unset import is_set
+
+KINDS = {"differences": "I", "substitution": "S"}
 
 
 async def issue_invoice(call: Call) -> Response:
@@ -34,10 +38,27 @@ async def issue_invoice(call: Call) -> Response:
 
 
 async def rectify_invoice(call: Call) -> Response:
-    """Rectify an issued invoice in full with a new rectificative invoice, issued at once."""
+    """Rectify an issued invoice with a new rectificative invoice, issued at once: in full, or
+    stating corrected lines by differences or by substitution."""
     ref = call.path_ref()
     body = call.body
-    options = RectifyOptions(issue=IssueOptions(series=body.serie_id, date=body.date))
+    sent = body.maybe("corrections")
+    corrections = None
+    if is_set(sent):
+        corrections = [
+            LineCorrection(
+                description=line.description,
+                quantity=line.quantity,
+                price=line.price,
+                discount=line.discount,
+            )
+            for line in sent or []
+        ]
+    options = RectifyOptions(
+        corrections=corrections,
+        kind=KINDS[getattr(body, "rectification_type", None) or "differences"],
+        issue=IssueOptions(series=body.serie_id, date=body.date),
+    )
     async with call.session() as session:
         rectificative = await invoices.rectify_invoice(session, call.auth.account, ref, options)
     states = await invoice_context.e_invoicing(call, [rectificative])

@@ -263,18 +263,53 @@ class V1InvoiceUpdate(Body):
     template: V1TemplateInput = omitted()
 
 
-class V1RectifyInput(Body):
-    """The rectificative's issue date and series."""
-
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"date": "2025-10-04", "serie_id": "201"}]}
-    )
+class V1IssueDate(Body):
+    """The issue date and series of a new invoice."""
 
     date: Date
     serie_id: Id
 
 
-class V1IssueInput(V1RectifyInput):
+class V1CorrectionInput(Body):
+    """A line of the original as it should have been, matched by its ``description``; what is
+    left out keeps the original's value, ``quantity`` 0 says the line should not be there."""
+
+    description: text(500, blank=False)
+    quantity: number(json_only=False, ge=-MAX_QUANTITY, le=MAX_QUANTITY, places=4) | None = None
+    price: number(json_only=False, ge=-MAX_PRICE, le=MAX_PRICE, places=6) | None = None
+    discount: number(json_only=False, ge=0, le=100, places=2, description="percent") | None = None
+
+
+class V1RectifyInput(V1IssueDate):
+    """The rectificative's issue date and series. Without ``corrections`` (the seed's form) it
+    negates every line of the original. Beyond the seed, ``corrections`` states lines with a new
+    quantity, price or discount: by ``differences`` (the default) the rectificative takes each
+    back and states it again, by ``substitution`` (VERI*FACTU ``TipoRectificativa`` S) it
+    states the whole invoice as it should have been and replaces the original."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"date": "2025-10-04", "serie_id": "201"},
+                {
+                    "date": "2025-10-04",
+                    "serie_id": "201",
+                    "rectification_type": "substitution",
+                    "corrections": [{"description": "Consulting", "price": 2000}],
+                },
+            ]
+        }
+    )
+
+    rectification_type: Literal["differences", "substitution"] = omitted(
+        "differences (I, the default) or substitution (S)"
+    )
+    corrections: Annotated[list[V1CorrectionInput], Field(min_length=1, max_length=MAX_LINES)] = (
+        omitted("lines with a new quantity, price or discount")
+    )
+
+
+class V1IssueInput(V1IssueDate):
     """The issue date and series; the proforma is kept unless ``delete_proforma``."""
 
     model_config = ConfigDict(
