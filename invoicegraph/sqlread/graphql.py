@@ -372,7 +372,17 @@ def connection_answer(plan: ConnectionPlan, page: Any, flipped: bool) -> Prebuil
     """The connection's answer around the page's documents (``sqlread.page.JsonPage``), as
     ``schema.connection.to_connection`` answers it."""
     documents = [orjson.Fragment(item) for item in page.items]
-    cursors = page.cursors
+    # cursors cost a JSON text and a base64 each: written only when selected
+    wanted = {name for _, n, inner in plan.fields for _, name in inner if n != "nodes"}
+    if "cursor" in wanted:
+        cursors = page.cursors
+    elif wanted & {"startCursor", "endCursor"} and page.items:
+        first, last = page.cursor(0), page.cursor(len(page.items) - 1)
+        cursors = (
+            [first] + [""] * (len(page.items) - 2) + [last] if len(page.items) > 1 else [first]
+        )
+    else:
+        cursors = [""] * len(page.items)
     has_next, has_previous = page.has_next, page.has_previous
     if flipped:
         documents, cursors = documents[::-1], cursors[::-1]
