@@ -14,11 +14,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from invoicegraph.db.engine import Database
@@ -80,7 +80,7 @@ _COLUMNS = (
 )
 
 _TAX_COLUMNS = (
-    InvoiceLineTax.line_id,
+    InvoiceLine.id,
     InvoiceLineTax.kind,
     InvoiceLineTax.name,
     InvoiceLineTax.percentage,
@@ -152,6 +152,7 @@ async def issued_invoices(
         Invoice.date <= span.end,
     ]
     after: str | None = None
+    catalogue = _Catalogue()
     while True:
         page = PageRequest(
             limit=page_size, order_by="date", descending=False, after=after, with_total=False
@@ -160,7 +161,7 @@ async def issued_invoices(
         async with database.sessions() as session, session.begin():
             found = (await session.execute(query.statement.with_only_columns(*_COLUMNS))).all()
             rows = found[:page_size]
-            invoices = await _complete(session, account, rows) if rows else []
+            invoices = await _complete(session, account, rows, catalogue) if rows else []
         if invoices:
             yield invoices
         if len(found) <= page_size:
@@ -168,37 +169,46 @@ async def issued_invoices(
         after = cursor_of(query, rows[-1].date, rows[-1].id)
 
 
+@dataclass(slots=True)
+class _Catalogue:
+    """The account's series codes and payment kinds, read with the first page: an account has
+    a handful of each, and they are the same for every page."""
+
+    series: dict[int | None, str] | None = None
+    payment_kinds: dict[int | None, str] = field(default_factory=dict)
+
+
 async def _complete(
-    session: AsyncSession, account: Account, rows: Sequence[Any]
+    session: AsyncSession, account: Account, rows: Sequence[Any], catalogue: _Catalogue
 ) -> list[IssuedInvoice]:
-    """The page's invoices with their lines' taxes, series codes, originals and payment kinds:
-    four statements a page, however many invoices it has."""
+    """The page's invoices with their lines and line taxes (one statement), the originals of
+    its rectificatives (one more when it has any) and the account's series and payment kinds
+    (with the first page only): two statements a page, however many invoices it has."""
     ids = [row.id for row in rows]
     lines: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
-    for line in await session.execute(
-        select(InvoiceLine.invoice_id, InvoiceLine.id, InvoiceLine.total_before_taxes)
-        .where(InvoiceLine.account_id == account.id, InvoiceLine.invoice_id.in_(ids))
-        .order_by(InvoiceLine.invoice_id, InvoiceLine.position)
-    ):
-        lines[line.invoice_id].append((line.id, line.total_before_taxes))
     taxes: dict[int, list[TaxAmount]] = defaultdict(list)
-    for tax in await session.execute(
-        select(*_TAX_COLUMNS)
-        .where(InvoiceLineTax.account_id == account.id, InvoiceLineTax.invoice_id.in_(ids))
-        .order_by(InvoiceLineTax.line_id, InvoiceLineTax.position)
-    ):
-        taxes[tax.line_id].append(stored_tax(tax))
-    originals = await _originals(session, account, [r.rectifies_invoice_id for r in rows])
-    series = await _series_codes(session, account, [r.series_id for r in rows])
-    payment_kinds: dict[int, str] = {}
-    method_ids = {r.payment_method_id for r in rows if r.payment_method_id is not None}
-    if method_ids:
-        methods = await session.execute(
-            select(PaymentMethod.id, PaymentMethod.kind).where(
-                PaymentMethod.account_id == account.id, PaymentMethod.id.in_(method_ids)
-            )
+    for line in await session.execute(
+        select(InvoiceLine.invoice_id, InvoiceLine.total_before_taxes, *_TAX_COLUMNS)
+        .select_from(InvoiceLine)
+        .outerjoin(
+            InvoiceLineTax,
+            and_(
+                InvoiceLineTax.account_id == InvoiceLine.account_id,
+                InvoiceLineTax.line_id == InvoiceLine.id,
+            ),
         )
-        payment_kinds = {row.id: row.kind for row in methods}
+        .where(InvoiceLine.account_id == account.id, InvoiceLine.invoice_id.in_(ids))
+        .order_by(InvoiceLine.invoice_id, InvoiceLine.position, InvoiceLineTax.position)
+    ):
+        if not lines[line.invoice_id] or lines[line.invoice_id][-1][0] != line.id:
+            lines[line.invoice_id].append((line.id, line.total_before_taxes))
+        if line.kind is not None:
+            taxes[line.id].append(stored_tax(line))
+    if catalogue.series is None:
+        catalogue.series = await _series_codes(session, account)
+        catalogue.payment_kinds = await _payment_kinds(session, account)
+    series, payment_kinds = catalogue.series, catalogue.payment_kinds
+    originals = await _originals(session, account, [r.rectifies_invoice_id for r in rows], series)
     return [
         IssuedInvoice(
             id=row.id,
@@ -232,20 +242,25 @@ async def _complete(
     ]
 
 
-async def _series_codes(
-    session: AsyncSession, account: Account, ids: Sequence[int | None]
-) -> dict[int | None, str]:
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
+async def _series_codes(session: AsyncSession, account: Account) -> dict[int | None, str]:
     found = await session.execute(
-        select(Series.id, Series.code).where(Series.account_id == account.id, Series.id.in_(wanted))
+        select(Series.id, Series.code).where(Series.account_id == account.id)
     )
     return {row.id: row.code for row in found}
 
 
+async def _payment_kinds(session: AsyncSession, account: Account) -> dict[int | None, str]:
+    found = await session.execute(
+        select(PaymentMethod.id, PaymentMethod.kind).where(PaymentMethod.account_id == account.id)
+    )
+    return {row.id: row.kind for row in found}
+
+
 async def _originals(
-    session: AsyncSession, account: Account, ids: Sequence[int | None]
+    session: AsyncSession,
+    account: Account,
+    ids: Sequence[int | None],
+    codes: dict[int | None, str],
 ) -> dict[int | None, RectifiedInvoice]:
     wanted = {i for i in ids if i is not None}
     if not wanted:
@@ -257,7 +272,6 @@ async def _originals(
             )
         )
     ).all()
-    codes = await _series_codes(session, account, [row.series_id for row in found])
     return {
         row.id: RectifiedInvoice(codes.get(row.series_id, ""), row.full_number or "", row.date)
         for row in found
