@@ -162,7 +162,9 @@ class Dialect:
     def error(self, exc: DomainError, headers: dict[str, str] | None = None) -> Response:
         return JSONBody(self.error_body(exc), status_code=status_of(exc), headers=headers)
 
-    async def run(self, request: Request, handler: Handler, *, write: bool) -> Response:
+    async def run(
+        self, request: Request, handler: Handler, *, write: bool, admin: bool = False
+    ) -> Response:
         database: Database = request.app.state.database
         settings: Settings = request.app.state.settings
         limiter: RateLimiter = request.app.state.rate_limiter
@@ -177,7 +179,9 @@ class Dialect:
                 too_many = _TooMany("too many requests; retry after Retry-After seconds")
                 return JSONBody(self.error_body(too_many), status_code=429, headers=rate_headers)
             _check_url_texts(request)
-            if write:
+            if admin:
+                auth.require_admin()
+            elif write:
                 auth.require_write()
             body: Any = None
             raw = b""

@@ -53,6 +53,7 @@ ERRORS = {
     429: "Rate limit reached; retry after Retry-After seconds",
     503: "The database is unreachable; retry shortly",
 }
+ADMIN_ONLY = "The key is not an admin key (this operation needs one)"
 SUCCESS = {200: "OK", 201: "Created", 204: "Done, no content"}
 
 
@@ -201,7 +202,7 @@ def _responses(face: Face, op: Operation) -> dict[str, Any]:
     for code in sorted(codes):
         extra = ("Retry-After",) if code in (429, 503) else ()
         responses[str(code)] = {
-            "description": ERRORS[code],
+            "description": ADMIN_ONLY if code == 403 and op.admin else ERRORS[code],
             "headers": _headers(*RATE, *extra) if code != 401 else _headers(*extra),
             "content": _json(face.invalid if code == 422 else face.error),
         }

@@ -28,7 +28,8 @@ class Operation:
     """``answer``: the model of the JSON answered with ``status``, the media types of a file,
     or None for an empty answer. ``etag``: GET answers an ETag; a PATCH on the same path
     honours ``If-Match`` against it (412 when stale). ``links``: where the answered id is
-    (a JSON pointer) and the path prefix of the operations it feeds (the stateful links)."""
+    (a JSON pointer) and the path prefix of the operations it feeds (the stateful links).
+    ``admin``: only an admin key may call it (a write or read key is 403)."""
 
     method: str
     path: str
@@ -41,6 +42,7 @@ class Operation:
     query: type[BaseModel] | None = None
     errors: tuple[int, ...] = ()
     write: bool = False
+    admin: bool = False
     etag: bool = False
     links: tuple[str, str] | None = None
     example: dict[str, object] | None = field(default=None, compare=False)
@@ -71,7 +73,8 @@ def _route(dialect: Dialect, path: str, methods: dict[str, Operation]) -> Route:
         if op is None:
             status = 204 if request.method == "OPTIONS" else 405
             return Response(status_code=status, headers=allow)
-        return await dialect.run(request, _parsed(op, methods.get("GET")), write=op.write)
+        handler = _parsed(op, methods.get("GET"))
+        return await dialect.run(request, handler, write=op.write, admin=op.admin)
 
     endpoint.__name__ = f"{dialect.name}_{path}"
     route = Route(path, endpoint, methods=allowed)
@@ -96,7 +99,7 @@ def _parsed(op: Operation, current: Operation | None) -> Handler:
         if wanted is not None and op.method == "PATCH" and current is not None and current.etag:
             now = etag_of(bytes((await current.handler(call)).body))
             if wanted.strip() != "*" and now not in [tag.strip() for tag in wanted.split(",")]:
-                raise PreconditionFailed("the invoice changed since If-Match's ETag was read")
+                raise PreconditionFailed("it changed since If-Match's ETag was read")
         response = await op.handler(call)
         if op.etag and response.status_code == 200:
             response.headers["ETag"] = etag_of(bytes(response.body))

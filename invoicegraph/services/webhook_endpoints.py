@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,11 +41,12 @@ MAX_OVERLAP = dt.timedelta(days=7)
 @dataclass(slots=True)
 class EndpointInput:
     """What an endpoint is; ``UNSET`` keeps a field (updates) or takes its default (create:
-    enabled, no description). ``description=None`` clears it."""
+    enabled, no description). ``description=None`` clears it; any other ``None`` is refused
+    (a face may pass an explicit null through)."""
 
-    url: Maybe[str] = UNSET
-    events: Maybe[Sequence[str]] = UNSET
-    enabled: Maybe[bool] = UNSET
+    url: Maybe[str | None] = UNSET
+    events: Maybe[Sequence[str] | None] = UNSET
+    enabled: Maybe[bool | None] = UNSET
     description: Maybe[str | None] = UNSET
 
 
@@ -108,35 +110,29 @@ async def _check_resolved(url: str, allow_private: bool) -> None:
         raise ValidationFailed.single("url", str(refused), "url_refused") from None
 
 
-def _collect(
-    errors: list[FieldError], values: dict[str, object], name: str, clean: Callable[[], object]
-) -> None:
-    try:
-        values[name] = clean()
-    except ValidationFailed as exc:
-        errors.extend(exc.fields)
-
-
 async def _clean(data: EndpointInput, *, creating: bool, allow_private: bool) -> dict[str, object]:
     """Every field checked, every problem reported in one ``ValidationFailed``; the URL's DNS
-    lookup only once the rest is known to be fine."""
+    lookup only once the rest is known to be fine. A null ``url``, ``events`` or ``enabled``
+    is refused (only the description can be cleared)."""
     errors: list[FieldError] = []
     values: dict[str, object] = {}
-    if is_set(data.url):
-        url = data.url
-        _collect(errors, values, "url", lambda: _url_as_written(url, allow_private))
-    elif creating:
-        errors.append(FieldError("url", "is required", "required"))
-    if is_set(data.events):
-        events = data.events
-        _collect(errors, values, "events", lambda: clean_events(events))
-    elif creating:
-        errors.append(FieldError("events", "is required", "required"))
-    if is_set(data.description):
-        description = data.description
-        _collect(errors, values, "description", lambda: _clean_description(description))
-    if is_set(data.enabled):
-        values["enabled"] = bool(data.enabled)
+    cleaners: dict[str, Callable[[Any], object]] = {
+        "url": lambda url: _url_as_written(url, allow_private),
+        "events": clean_events,
+        "enabled": bool,
+        "description": _clean_description,
+    }
+    for name, clean in cleaners.items():
+        value = getattr(data, name)
+        if value is None and name != "description":
+            errors.append(FieldError(name, "must not be null", "required"))
+        elif is_set(value):
+            try:
+                values[name] = clean(value)
+            except ValidationFailed as exc:
+                errors.extend(exc.fields)
+        elif creating and name in ("url", "events"):
+            errors.append(FieldError(name, "is required", "required"))
     if errors:
         raise ValidationFailed(errors)
     if "url" in values:

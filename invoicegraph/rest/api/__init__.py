@@ -8,6 +8,8 @@ from starlette.routing import Route
 
 from invoicegraph.rest.api import clients, exports, invoices, quotes
 from invoicegraph.rest.api import models as m
+from invoicegraph.rest.api import webhook_endpoints as hooks
+from invoicegraph.rest.api import webhook_models as wm
 from invoicegraph.rest.api.dialect import DIALECT
 from invoicegraph.rest.operation import Operation
 from invoicegraph.rest.operation import routes as table_routes
@@ -15,6 +17,7 @@ from invoicegraph.rest.operation import routes as table_routes
 PDF = ("application/pdf",)
 E_INVOICES = ("application/xml", "application/pdf")
 INVOICE = ("/id", "/invoices/{id}")
+HOOK = ("/id", "/webhook-endpoints/{id}")
 
 OPERATIONS = [
     Operation("GET", "/invoices", invoices.list_invoices_route, m.ApiInvoiceList,
@@ -51,6 +54,21 @@ OPERATIONS = [
               query=exports.ApiExportQuery),
     Operation("GET", "/exports/invoices", exports.export_invoices_route, exports.FILES,
               query=exports.ApiExportQuery),
+    Operation("GET", "/webhook-endpoints", hooks.list_webhook_endpoints_route,
+              wm.ApiWebhookEndpointList, query=wm.ApiWebhookEndpointQuery),
+    Operation("POST", "/webhook-endpoints", hooks.create_webhook_endpoint_route,
+              wm.ApiWebhookEndpointWithSecret, 201, body=wm.ApiWebhookEndpointInput, write=True,
+              admin=True, links=HOOK),
+    Operation("GET", "/webhook-endpoints/{id}", hooks.get_webhook_endpoint_route,
+              wm.ApiWebhookEndpoint, etag=True),
+    Operation("PATCH", "/webhook-endpoints/{id}", hooks.update_webhook_endpoint_route,
+              wm.ApiWebhookEndpoint, body=wm.ApiWebhookEndpointUpdate, write=True, admin=True,
+              etag=True),
+    Operation("DELETE", "/webhook-endpoints/{id}", hooks.delete_webhook_endpoint_route, None,
+              204, write=True, admin=True),
+    Operation("POST", "/webhook-endpoints/{id}/rotate-secret",
+              hooks.rotate_webhook_endpoint_secret_route, wm.ApiWebhookEndpointWithSecret,
+              body=wm.ApiRotateSecretInput, body_required=False, write=True, admin=True),
 ]  # fmt: skip
 
 

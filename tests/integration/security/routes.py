@@ -37,6 +37,7 @@ RESOURCES = {
     "series": "series",
     "payment-methods": "payment_method",
     "due-dates": "due_date_term",
+    "webhook-endpoints": "webhook_endpoint",
 }
 # actions only a draft can take (any invoice is not found when it is another account's; own
 # drafts keep the read-key checks honest)
@@ -85,6 +86,13 @@ BODIES: dict[str, Body] = {
     "POST /v1/invoices/{id}/rectify": lambda o: {"date": TODAY, "serie_id": o.ints["series"]},
     "POST /v1/invoices/{id}/annul": lambda o: {"reason": "emitida por error"},
     "POST /v1/contacts": lambda o: {"name": "Contacto nuevo"},
+    "POST /api/webhook-endpoints": lambda o: {
+        "url": "https://93.184.215.14/hooks/new",
+        "events": ["invoice.issued"],
+    },
+    "PATCH /api/webhook-endpoints/{id}": lambda o: {"enabled": False},
+    "DELETE /api/webhook-endpoints/{id}": lambda o: None,
+    "POST /api/webhook-endpoints/{id}/rotate-secret": lambda o: {"overlap_hours": 1},
 }
 
 
@@ -95,6 +103,7 @@ class RestRoute:
     method: str
     write: bool
     dialect: Dialect
+    admin: bool = False  # only an admin key may call it
 
     @property
     def name(self) -> str:
@@ -161,7 +170,11 @@ def table(app: Starlette) -> list[RestRoute]:
             )
             dialect = DIALECTS[route.endpoint.__name__.split("_", 1)[0]]
             for method, operation in sorted(route.operations.items()):
-                found.append(RestRoute(mount.path, route.path, method, operation.write, dialect))
+                found.append(
+                    RestRoute(
+                        mount.path, route.path, method, operation.write, dialect, operation.admin
+                    )
+                )
     return found
 
 

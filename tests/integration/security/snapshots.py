@@ -18,6 +18,7 @@ from invoicegraph.db.models import (
     Quote,
     Series,
     Tax,
+    WebhookEndpoint,
 )
 
 from .conftest import World
@@ -33,8 +34,9 @@ TABLES: dict[str, Any] = {
     "payment_method": PaymentMethod,
     "due_date_term": DueDateTerm,
     "api_key": ApiKey,
+    "webhook_endpoint": WebhookEndpoint,
 }
-COUNTED = (Invoice, Client, Quote, Product, Tax, Series, ApiKey)
+COUNTED = (Invoice, Client, Quote, Product, Tax, Series, ApiKey, WebhookEndpoint)
 
 
 async def snapshot(world: World) -> dict[str, Any]:

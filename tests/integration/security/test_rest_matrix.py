@@ -2,7 +2,8 @@
 
 The routes come from the app's own route table (``routes.py``), so a new route is in the
 matrix the day it is mounted. Expected: 401 without a working key (none, malformed, revoked),
-403 for a read key on a write route (and 200 on a read route), 404 for another account's ids
+403 for a read key on a write route (and 200 on a read route) and for a write key on an
+admin route, 404 for another account's ids
 and for a test key on live ids. Never a 5xx, and a refused request changes nothing.
 """
 
@@ -71,6 +72,7 @@ def test_the_route_table_covers_both_dialects_and_marks_every_write() -> None:
     for route in ROUTES:
         # a POST/PATCH/DELETE not marked write would let a read key write
         assert route.write == (route.method != "GET"), route.name
+        assert route.write or not route.admin, route.name  # every key reads
         if route.has_id:
             assert route.object_kind  # every {id} names a known kind of object
 
@@ -92,7 +94,8 @@ async def _none_of(
 
 
 @pytest.mark.parametrize(
-    ("route", "case"), matrix(ROUTES, lambda r: r.name, names_objects, KNOWN_BUGS)
+    ("route", "case"),
+    matrix(ROUTES, lambda r: r.name, names_objects, KNOWN_BUGS, lambda r: r.admin),
 )
 async def test_route_refuses_the_wrong_caller(
     route: RestRoute, case: str, http: httpx.AsyncClient, world: World
@@ -131,6 +134,13 @@ async def test_route_refuses_the_wrong_caller(
             assert error_code(route, response) == "forbidden"
         else:
             assert response.status_code == 200, response.text
+    elif case == "write key":
+        response = await send(
+            http, route, route.url(mine), route.body(mine, required=False), bearer(keys["write"])
+        )
+        assert response.status_code == 403, response.text
+        assert error_code(route, response) == "forbidden"
+        assert "admin" in error_message(route, response)
     else:
         key, objects = (
             (keys["admin"], theirs)

@@ -1,0 +1,135 @@
+"""``/api/webhook-endpoints``: create (answered with its signing secret, this once), list,
+get, change, delete, and rotate the secret. Writes need an admin key; reads never show a
+secret."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from starlette.responses import Response
+
+from invoicegraph.db.base import utcnow
+from invoicegraph.db.models import WebhookEndpoint
+from invoicegraph.rest.api import parse
+from invoicegraph.rest.api.webhook_models import (
+    ApiRotateSecretInput,
+    ApiWebhookEndpoint,
+    ApiWebhookEndpointQuery,
+    ApiWebhookEndpointWithSecret,
+)
+from invoicegraph.rest.endpoint import Call
+from invoicegraph.rest.fields import Body
+from invoicegraph.services.webhook_endpoints import (
+    EndpointInput,
+    EndpointWithSecret,
+    create_endpoint,
+    delete_endpoint,
+    get_endpoint,
+    list_endpoints,
+    previous_secret_expires_at,
+    rotate_secret,
+    update_endpoint,
+)
+from invoicegraph.settings import Settings
+
+
+def webhook_endpoint_json(endpoint: WebhookEndpoint, now: dt.datetime) -> ApiWebhookEndpoint:
+    return ApiWebhookEndpoint.model_validate(_fields(endpoint, now))
+
+
+def _fields(endpoint: WebhookEndpoint, now: dt.datetime) -> dict[str, object]:
+    return {
+        "id": endpoint.uuid,
+        "url": endpoint.url,
+        "events": list(endpoint.events),
+        "enabled": endpoint.enabled,
+        "description": endpoint.description,
+        "failing_since": endpoint.failing_since,
+        "disabled_reason": endpoint.disabled_reason,
+        "previous_secret_expires_at": previous_secret_expires_at(endpoint, now),
+        "created_at": endpoint.created_at,
+        "updated_at": endpoint.updated_at,
+    }
+
+
+def _with_secret(created: EndpointWithSecret) -> ApiWebhookEndpointWithSecret:
+    shown = _fields(created.endpoint, utcnow())
+    return ApiWebhookEndpointWithSecret.model_validate({**shown, "secret": created.secret})
+
+
+def _input(body: Body) -> EndpointInput:
+    return EndpointInput(
+        url=body.maybe("url"),
+        events=body.maybe("events"),
+        enabled=body.maybe("enabled"),
+        description=body.maybe("description"),
+    )
+
+
+def _allow_private(call: Call) -> bool:
+    settings: Settings = call.request.app.state.settings
+    return settings.webhooks_allow_private
+
+
+async def list_webhook_endpoints_route(call: Call) -> Response:
+    """List the webhook endpoints, newest first (never their secrets)."""
+    query: ApiWebhookEndpointQuery = call.params
+    page = parse.page_request(query.limit, query.cursor)
+    async with call.session() as session:
+        found = await list_endpoints(session, call.auth.account, page)
+    now = utcnow()
+    return call.json(
+        {
+            "data": [webhook_endpoint_json(endpoint, now) for endpoint in found.items],
+            "next_cursor": found.cursors[-1] if found.has_next else None,
+        }
+    )
+
+
+async def create_webhook_endpoint_route(call: Call) -> Response:
+    """Create a webhook endpoint (admin key). The answer carries its signing secret, shown
+    only this once: store it now. The URL must be https on a public address; its host is
+    resolved now and refused when any of its addresses is private or loopback."""
+    async with call.session() as session:
+        created = await create_endpoint(
+            session, call.auth.account, _input(call.body), allow_private=_allow_private(call)
+        )
+    return call.json(_with_secret(created), 201)
+
+
+async def get_webhook_endpoint_route(call: Call) -> Response:
+    """Get a single webhook endpoint (never its secret)."""
+    ref = call.path_ref()
+    async with call.session() as session:
+        endpoint = await get_endpoint(session, call.auth.account, ref)
+    return call.json(webhook_endpoint_json(endpoint, utcnow()))
+
+
+async def update_webhook_endpoint_route(call: Call) -> Response:
+    """Change a webhook endpoint's URL, events, description or enabled flag (admin key)."""
+    ref = call.path_ref()
+    async with call.session() as session:
+        endpoint = await update_endpoint(
+            session, call.auth.account, ref, _input(call.body), allow_private=_allow_private(call)
+        )
+    return call.json(webhook_endpoint_json(endpoint, utcnow()))
+
+
+async def delete_webhook_endpoint_route(call: Call) -> Response:
+    """Delete a webhook endpoint with its deliveries (admin key); nothing more is sent to it."""
+    ref = call.path_ref()
+    async with call.session() as session:
+        await delete_endpoint(session, call.auth.account, ref)
+    return Response(status_code=204)
+
+
+async def rotate_webhook_endpoint_secret_route(call: Call) -> Response:
+    """Replace the signing secret (admin key); the answer carries the new one, this once.
+    Deliveries are signed with both (one ``v1`` each) for ``overlap_hours``, 24 by default,
+    so receivers can switch without refusing any."""
+    ref = call.path_ref()
+    body: ApiRotateSecretInput = call.body
+    overlap = dt.timedelta(hours=body.overlap_hours)
+    async with call.session() as session:
+        rotated = await rotate_secret(session, call.auth.account, ref, overlap=overlap)
+    return call.json(_with_secret(rotated))
