@@ -14,6 +14,7 @@ from invoicegraph.resolvers.common import admin, arg_ref, caller, lookup, query
 from invoicegraph.resolvers.export_queries import ExportQueries
 from invoicegraph.resolvers.prefetch import prefetch_clients, prefetch_lines, read_only
 from invoicegraph.resolvers.selection import selected_below_nodes
+from invoicegraph.resolvers.webhook_endpoints import WebhookEndpointQueries
 from invoicegraph.schema.arguments import After, Before, First, Id, Last, Search, described
 from invoicegraph.schema.catalog_types import (
     Account,
@@ -41,7 +42,15 @@ from invoicegraph.schema.inputs import (
 from invoicegraph.schema.invoice_types import Invoice, InvoiceKind
 from invoicegraph.schema.limits import MAX_NODE_IDS
 from invoicegraph.schema.node import Node, from_global_id
-from invoicegraph.services import api_keys, catalog, clients, products, quotes, taxes
+from invoicegraph.services import (
+    api_keys,
+    catalog,
+    clients,
+    products,
+    quotes,
+    taxes,
+    webhook_endpoints,
+)
 from invoicegraph.services.invoices import InvoiceFilter, get_invoice, list_invoices
 from invoicegraph.services.invoices.loading import load_invoice
 from invoicegraph.services.pagination import Page, PageRequest
@@ -97,6 +106,7 @@ async def _fetch_node(session: AsyncSession, account: models.Account, kind: str,
         "Series": catalog.get_series,
         "PaymentMethod": catalog.get_payment_method,
         "DueDateTerm": catalog.get_due_date_term,
+        "WebhookEndpoint": webhook_endpoints.get_endpoint,
     }
     getter = getters.get(kind)
     if getter is None:
@@ -158,7 +168,7 @@ LIST_PAGE = PageRequest(limit=100, descending=False, with_total=False)
 
 
 @strawberry.type(description="Every read of the API, scoped to the account of the key.")
-class Query(ExportQueries):
+class Query(ExportQueries, WebhookEndpointQueries):
     @strawberry.field(description="Any object by its global id; null when there is none.")
     async def node(self, info: Info, id: GlobalId) -> Node | None:
         return (await _nodes(info, [id], "id"))[0]

@@ -91,9 +91,12 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
     from invoicegraph.resolvers.invoice_mutations import InvoiceMutations
     from invoicegraph.resolvers.queries import Query
     from invoicegraph.resolvers.subscriptions import Subscription
+    from invoicegraph.resolvers.webhook_endpoints import WebhookEndpointMutations
 
-    @strawberry.type(description="Every write of the API; write keys (admin for keys and account).")
-    class Mutation(InvoiceMutations, CatalogMutations, AccountMutations):
+    @strawberry.type(
+        description="Every write of the API; write keys (admin for keys, account and webhooks)."
+    )
+    class Mutation(InvoiceMutations, CatalogMutations, AccountMutations, WebhookEndpointMutations):
         pass
 
     # factories, so every request gets fresh extension instances

@@ -61,6 +61,11 @@ class ErrorCode(enum.Enum):
     IDEMPOTENCY_MISMATCH = strawberry.enum_value(
         "idempotency_mismatch", description="The Idempotency-Key was used with another request."
     )
+    URL_REFUSED = strawberry.enum_value(
+        "url_refused",
+        description="The URL is not https, or it is (or resolves to) a private or loopback "
+        "address, or its host does not resolve.",
+    )
 
 
 @strawberry.type(description="An input the operation refused, and why.")

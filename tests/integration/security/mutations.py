@@ -42,6 +42,7 @@ NOUNS = {
     "Tax": "tax",
     "Series": "series",
     "ApiKey": "api_key",
+    "WebhookEndpoint": "webhook_endpoint",
 }
 Override = Callable[[Objects], dict[str, Any]]
 
@@ -63,6 +64,18 @@ OVERRIDES: dict[str, Override] = {
     "updateSeries": lambda o: {"input": {"name": "S"}},
     "rectifyInvoice": lambda o: {"input": {"items": [{"description": "x", "quantity": "1"}]}},
     "createApiKey": lambda o: {"access": "READ"},
+    "updateWebhookEndpoint": lambda o: {"input": {"enabled": False}},
+}
+# mutations only an admin key may call (a write key is FORBIDDEN); each says so in its
+# description, which the matrix checks
+ADMIN = {
+    "createApiKey",
+    "revokeApiKey",
+    "updateAccount",
+    "createWebhookEndpoint",
+    "updateWebhookEndpoint",
+    "deleteWebhookEndpoint",
+    "rotateWebhookEndpointSecret",
 }
 # mutations whose id names a draft rather than any invoice
 ON_DRAFTS = {"issueInvoice", "deleteInvoice", "updateInvoice"}
@@ -87,6 +100,10 @@ class Mutation:
         )
         kind = min(positions, key=lambda k: positions[k])
         return "draft" if kind == "invoice" and self.name in ON_DRAFTS else kind
+
+    @property
+    def admin(self) -> bool:
+        return self.name in ADMIN
 
     @property
     def names_objects(self) -> bool:

@@ -2,7 +2,7 @@
 
 The mutations come from the schema the app serves (``mutations.py``), so a new mutation is in
 the matrix the day it is added. Expected: UNAUTHENTICATED without a working key, FORBIDDEN for
-a read key, NOT_FOUND in the payload for another account's ids and for a test key on live
+a read key (and for a write key where an admin key is needed), NOT_FOUND in the payload for another account's ids and for a test key on live
 ids. Never a 5xx, never a traceback, and a refused mutation changes nothing.
 """
 
@@ -41,10 +41,14 @@ def test_the_mutation_table_is_the_whole_schema() -> None:
     names = {m.name for m in MUTATIONS}
     assert {"createInvoice", "issueInvoice", "rectifyInvoice", "revokeApiKey"} <= names
     assert len(names) >= 23
+    # the admin-only ones are those whose description says so
+    said = {m.name for m in MUTATIONS if "(admin" in (m.field.description or "")}
+    assert said == {m.name for m in MUTATIONS if m.admin}
 
 
 @pytest.mark.parametrize(
-    ("mutation", "case"), matrix(MUTATIONS, lambda m: m.name, lambda m: m.names_objects, KNOWN_BUGS)
+    ("mutation", "case"),
+    matrix(MUTATIONS, lambda m: m.name, lambda m: m.names_objects, KNOWN_BUGS, lambda m: m.admin),
 )
 async def test_mutation_refuses_the_wrong_caller(
     mutation: Mutation, case: str, http: httpx.AsyncClient, world: World
@@ -64,6 +68,10 @@ async def test_mutation_refuses_the_wrong_caller(
     elif case == "read key":
         body = await call(http, mutation.request(mine), bearer(keys["read"]))
         assert top_level_code(body) == "FORBIDDEN"
+    elif case == "write key":
+        body = await call(http, mutation.request(mine), bearer(keys["write"]))
+        assert top_level_code(body) == "FORBIDDEN"
+        assert "admin" in body["errors"][0]["message"]
     else:
         key, objects = (
             (keys["admin"], theirs)
