@@ -1,5 +1,6 @@
-"""Webhook endpoints on GraphQL: any key reads them (never a secret); admin keys create,
-change, delete them and rotate their secrets."""
+"""Webhook endpoints on GraphQL: any key reads them (never a secret) and what was sent to
+them; admin keys create, change, delete them, rotate their secrets and send a delivery
+again."""
 
 from __future__ import annotations
 
@@ -15,6 +16,11 @@ from invoicegraph.schema.arguments import Id, described
 from invoicegraph.schema.context import Info
 from invoicegraph.schema.node import to_global_id
 from invoicegraph.schema.payloads import DeletePayload
+from invoicegraph.schema.webhook_delivery_types import (
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookDeliveryPayload,
+)
 from invoicegraph.schema.webhook_types import (
     CreateWebhookEndpointInput,
     UpdateWebhookEndpointInput,
@@ -22,11 +28,13 @@ from invoicegraph.schema.webhook_types import (
     WebhookEndpointPayload,
 )
 from invoicegraph.services import webhook_endpoints as endpoints
+from invoicegraph.services import webhooks
 from invoicegraph.services.pagination import PageRequest
 from invoicegraph.services.unset import UNSET
 
 ALL = PageRequest(limit=endpoints.MAX_ENDPOINTS, with_total=False)
 KIND = "WebhookEndpoint"
+DELIVERY = "WebhookDelivery"
 
 
 def _events(value: Any) -> Any:
@@ -40,6 +48,30 @@ def _allow_private(info: Info) -> bool:
 
 @strawberry.type
 class WebhookEndpointQueries:
+    @strawberry.field(
+        description="The endpoint's latest deliveries (100), newest event first; an unknown "
+        "endpoint is an error."
+    )
+    async def webhook_deliveries(
+        self, info: Info, endpoint_id: Annotated[strawberry.ID, described("The endpoint's id.")]
+    ) -> list[WebhookDelivery]:
+        ref = arg_ref(endpoint_id, "endpointId", KIND)
+
+        async def work(session: AsyncSession, account: models.Account) -> Any:
+            endpoint = await endpoints.get_endpoint(session, account, ref)
+            return await webhooks.list_deliveries(session, account, endpoint_id=endpoint.id)
+
+        found = await query(info, work)
+        return [WebhookDelivery.of(delivery, event) for delivery, event in found]
+
+    @strawberry.field(description="A delivery's attempts (the last 100), oldest first.")
+    async def webhook_delivery_attempts(
+        self, info: Info, delivery_id: Annotated[strawberry.ID, described("The delivery's id.")]
+    ) -> list[WebhookAttempt]:
+        ref = arg_ref(delivery_id, "deliveryId", DELIVERY)
+        found = await query(info, lambda s, a: webhooks.list_attempts(s, a, ref))
+        return [WebhookAttempt.of(attempt) for attempt in found]
+
     @strawberry.field(description="The account's webhook endpoints, newest first.")
     async def webhook_endpoints(self, info: Info) -> list[WebhookEndpoint]:
         page = await query(info, lambda s, a: endpoints.list_endpoints(s, a, ALL))
@@ -150,3 +182,21 @@ class WebhookEndpointMutations:
             secret=rotated.secret if rotated else None,
             errors=errors,
         )
+
+    @strawberry.mutation(
+        description="Send a delivery again as soon as a worker is free (admin), whatever its "
+        "status; its retry window starts again. Refused while it is being sent or when its "
+        "endpoint is disabled."
+    )
+    async def redeliver_webhook(
+        self, info: Info, id: Annotated[strawberry.ID, described("The delivery's id.")]
+    ) -> WebhookDeliveryPayload:
+        async def work(session: AsyncSession, account: models.Account) -> Any:
+            delivery = await webhooks.redeliver(session, account, to_ref(id, "id", DELIVERY))
+            [(again, event)] = await webhooks.list_deliveries(
+                session, account, endpoint_id=delivery.endpoint_id, event_id=delivery.event_id
+            )
+            return WebhookDelivery.of(again, event)
+
+        delivery, errors = await mutate(info, work, access="admin")
+        return WebhookDeliveryPayload(delivery=delivery, errors=errors)

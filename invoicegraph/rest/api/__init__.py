@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from invoicegraph.rest.api import clients, exports, invoices, quotes
 from invoicegraph.rest.api import models as m
+from invoicegraph.rest.api import webhook_deliveries as sent
 from invoicegraph.rest.api import webhook_endpoints as hooks
 from invoicegraph.rest.api import webhook_models as wm
 from invoicegraph.rest.api.dialect import DIALECT
@@ -69,6 +70,13 @@ OPERATIONS = [
     Operation("POST", "/webhook-endpoints/{id}/rotate-secret",
               hooks.rotate_webhook_endpoint_secret_route, wm.ApiWebhookEndpointWithSecret,
               body=wm.ApiRotateSecretInput, body_required=False, write=True, admin=True),
+    Operation("GET", "/webhook-endpoints/{id}/deliveries", sent.list_webhook_deliveries_route,
+              wm.ApiWebhookDeliveryList),
+    Operation("GET", "/webhook-deliveries/{id}/attempts", sent.list_webhook_attempts_route,
+              wm.ApiWebhookAttemptList),
+    Operation("POST", "/webhook-deliveries/{id}/redeliver", sent.redeliver_webhook_route,
+              wm.ApiWebhookDelivery, body=wm.ApiRedeliverInput, body_required=False, write=True,
+              admin=True, errors=(409,)),
 ]  # fmt: skip
 
 

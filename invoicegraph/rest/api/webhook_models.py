@@ -110,3 +110,46 @@ class ApiWebhookEndpointWithSecret(ApiWebhookEndpoint):
 class ApiWebhookEndpointList(Answer):
     data: list[ApiWebhookEndpoint]
     next_cursor: str | None = Field(description="pass as ?cursor= for the next page")
+
+
+class ApiRedeliverInput(Body):
+    """Nothing to send: the delivery goes again as it is (its event, to its endpoint)."""
+
+
+class ApiWebhookEvent(Answer):
+    id: uuid.UUID = Field(description="the event's id, as the delivery carries it")
+    type: str = Field(description="invoice.issued, verifactu.rejected…")
+    created: Timestamp
+
+
+class ApiWebhookDelivery(Answer):
+    id: uuid.UUID
+    event: ApiWebhookEvent
+    status: Literal["pending", "sending", "delivered", "failed"] = Field(
+        description="pending: due at next_attempt_at; failed: retries given up"
+    )
+    attempts: int = Field(description="POSTs made so far")
+    next_attempt_at: Timestamp | None = Field(description="when it is due, while not settled")
+    first_attempt_at: Timestamp | None
+    delivered_at: Timestamp | None
+    last_response_code: int | None
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class ApiWebhookDeliveryList(Answer):
+    data: list[ApiWebhookDelivery] = Field(description="the latest 100, newest event first")
+
+
+class ApiWebhookAttempt(Answer):
+    id: uuid.UUID
+    status: Literal["succeeded", "failed"]
+    response_code: int | None = Field(description="null when no answer came")
+    duration_ms: int
+    response_excerpt: str | None = Field(description="the first bytes of the answer")
+    error: str | None = Field(description="why it failed: a timeout, a refused address…")
+    created_at: Timestamp
+
+
+class ApiWebhookAttemptList(Answer):
+    data: list[ApiWebhookAttempt] = Field(description="the last 100, oldest first")

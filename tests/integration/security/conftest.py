@@ -25,9 +25,11 @@ from invoicegraph.db.models import (
     Account,
     ApiKey,
     DueDateTerm,
+    Event,
     PaymentMethod,
     Series,
     Tax,
+    WebhookDelivery,
 )
 from invoicegraph.services.accounts import create_account
 from invoicegraph.services.api_keys import create_key, revoke_key
@@ -119,6 +121,21 @@ async def _objects(database: Database, account: Account, key: ApiKey) -> Objects
             allow_private=False,
         )
     found.add("webhook_endpoint", hook.endpoint)
+    async with database.sessions() as session, session.begin():
+        event = await session.scalar(
+            select(Event).where(Event.account_id == account.id).order_by(Event.id).limit(1)
+        )
+        assert event is not None  # the client's creation recorded one
+        delivery = WebhookDelivery(
+            account_id=account.id,
+            endpoint_id=hook.endpoint.id,
+            event_id=event.id,
+            object_key=str(event.object_uuid),
+            status="failed",  # settled: no worker would take it up
+        )
+        session.add(delivery)
+        await session.flush()
+    found.add("webhook_delivery", delivery)
     async with database.sessions() as session, session.begin():
         for kind, model in (
             ("tax", Tax),

@@ -43,8 +43,13 @@ NOUNS = {
     "Series": "series",
     "ApiKey": "api_key",
     "WebhookEndpoint": "webhook_endpoint",
+    "Webhook": "webhook_delivery",  # redeliverWebhook
 }
 Override = Callable[[Objects], dict[str, Any]]
+
+
+def _noun(kind: str) -> str:
+    return next(noun for noun, named in NOUNS.items() if named == kind)
 
 
 def _uuid(objects: Objects, kind: str) -> str:
@@ -76,6 +81,7 @@ ADMIN = {
     "updateWebhookEndpoint",
     "deleteWebhookEndpoint",
     "rotateWebhookEndpointSecret",
+    "redeliverWebhook",
 }
 # mutations whose id names a draft rather than any invoice
 ON_DRAFTS = {"issueInvoice", "deleteInvoice", "updateInvoice"}
@@ -98,7 +104,8 @@ class Mutation:
             f"{self.name}(id:): teach tests/integration/security/mutations.py NOUNS which "
             "object it names"
         )
-        kind = min(positions, key=lambda k: positions[k])
+        # the first noun, the longest where two start together (WebhookEndpoint, Webhook)
+        kind = min(positions, key=lambda k: (positions[k], -len(_noun(k))))
         return "draft" if kind == "invoice" and self.name in ON_DRAFTS else kind
 
     @property

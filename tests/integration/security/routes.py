@@ -38,6 +38,7 @@ RESOURCES = {
     "payment-methods": "payment_method",
     "due-dates": "due_date_term",
     "webhook-endpoints": "webhook_endpoint",
+    "webhook-deliveries": "webhook_delivery",
 }
 # actions only a draft can take (any invoice is not found when it is another account's; own
 # drafts keep the read-key checks honest)
@@ -93,6 +94,7 @@ BODIES: dict[str, Body] = {
     "PATCH /api/webhook-endpoints/{id}": lambda o: {"enabled": False},
     "DELETE /api/webhook-endpoints/{id}": lambda o: None,
     "POST /api/webhook-endpoints/{id}/rotate-secret": lambda o: {"overlap_hours": 1},
+    "POST /api/webhook-deliveries/{id}/redeliver": lambda o: {},
 }
 
 

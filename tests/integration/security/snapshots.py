@@ -18,6 +18,7 @@ from invoicegraph.db.models import (
     Quote,
     Series,
     Tax,
+    WebhookDelivery,
     WebhookEndpoint,
 )
 
@@ -35,6 +36,7 @@ TABLES: dict[str, Any] = {
     "due_date_term": DueDateTerm,
     "api_key": ApiKey,
     "webhook_endpoint": WebhookEndpoint,
+    "webhook_delivery": WebhookDelivery,
 }
 COUNTED = (Invoice, Client, Quote, Product, Tax, Series, ApiKey, WebhookEndpoint)
 
