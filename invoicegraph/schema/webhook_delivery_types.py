@@ -38,7 +38,7 @@ class WebhookAttemptStatus(enum.Enum):
 @strawberry.type(description="The event a delivery carries.")
 class WebhookEvent:
     id: strawberry.ID = _d("The event's id, as the delivery's body carries it.")
-    type: str = _d("invoice.issued, verifactu.rejected…")
+    type: str = _d("Its type: invoice.issued, verifactu.rejected…")
     created: dt.datetime = _d("When it happened.")
 
 
