@@ -17,6 +17,7 @@ from invoicegraph.services.catalog import (
     create_due_date_term,
     create_payment_method,
 )
+from invoicegraph.services.webhook_endpoints import EndpointInput, create_endpoint
 from tests.integration.rest_api.helpers import TALLERES, filter_item
 
 TODAY = dt.datetime.now(ZoneInfo("Europe/Madrid")).date().isoformat()
@@ -85,10 +86,19 @@ async def real_ids(
     http: httpx.AsyncClient, database: Database, account: Account
 ) -> dict[tuple[str, str], str]:
     """``(method, path template)`` → the concrete path to send a body to: drafts for edits and
-    issuing, issued invoices for corrections, voids and annulments."""
+    issuing, issued invoices for corrections, voids and annulments, a webhook endpoint for its
+    changes."""
     api_draft, api_issued = await _api_invoices(http)
     v1_draft, v1_issued = await _v1_invoices(http, database, account)
+    async with database.sessions() as session:
+        hook = await create_endpoint(
+            session,
+            account,
+            EndpointInput(url="https://93.184.215.14/hooks/fuzz", events=["invoice.issued"]),
+            allow_private=False,
+        )
     return {
+        ("PATCH", "/api/webhook-endpoints/{id}"): f"/api/webhook-endpoints/{hook.endpoint.uuid}",
         ("POST", "/api/invoices/{id}/issue"): f"/api/invoices/{api_draft}/issue",
         ("POST", "/api/invoices/{id}/correct"): f"/api/invoices/{api_issued}/correct",
         ("POST", "/api/invoices/{id}/rectify"): f"/api/invoices/{api_issued}/rectify",
