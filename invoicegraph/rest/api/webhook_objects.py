@@ -4,11 +4,14 @@ services never import a face."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from invoicegraph.db.models import Account
+from invoicegraph.db.base import utcnow
+from invoicegraph.db.models import Account, WebhookEndpoint
 from invoicegraph.domain.errors import NotFound
 from invoicegraph.rest.api.shapes import client_json, invoice_json, quote_json
+from invoicegraph.rest.api.webhook_endpoints import webhook_endpoint_json
 from invoicegraph.rest.jsonio import dumps
 from invoicegraph.services.clients import get_client
 from invoicegraph.services.invoices import get_invoice
@@ -34,6 +37,15 @@ async def api_object(
             return dumps(quote_json(quote, await quote_public_ids(session, account, [quote])))
         if kind == "client":
             return dumps(client_json(await get_client(session, account, object_id)))
+        if kind == "webhook_endpoint":
+            endpoint = await session.scalar(
+                select(WebhookEndpoint).where(
+                    WebhookEndpoint.account_id == account.id, WebhookEndpoint.id == object_id
+                )
+            )
+            if endpoint is None:
+                return None
+            return dumps(webhook_endpoint_json(endpoint, utcnow()))
     except NotFound:
         return None
     return None

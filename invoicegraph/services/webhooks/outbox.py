@@ -152,24 +152,6 @@ async def delivery_counts(session: AsyncSession) -> dict[str, int]:
     return {state: found.get(state, 0) for state in (PENDING, SENDING, DELIVERED, FAILED)}
 
 
-def endpoint_object(endpoint: WebhookEndpoint) -> dict[str, object]:
-    """What the ``webhook_endpoint.disabled`` event says of the endpoint (never a secret)."""
-
-    def when(value: dt.datetime | None) -> str | None:
-        return None if value is None else value.astimezone(dt.UTC).isoformat()
-
-    return {
-        "id": str(endpoint.uuid),
-        "url": endpoint.url,
-        "events": list(endpoint.events),
-        "enabled": endpoint.enabled,
-        "description": endpoint.description,
-        "disabled_reason": endpoint.disabled_reason,
-        "failing_since": when(endpoint.failing_since),
-        "created_at": when(endpoint.created_at),
-    }
-
-
 async def _note_failure(
     session: AsyncSession, claim: Claim, now: dt.datetime, policy: DeliveryPolicy, error: str
 ) -> bool:
@@ -209,8 +191,7 @@ async def _note_failure(
         session,
         claim.account_id,
         EventType.WEBHOOK_ENDPOINT_DISABLED,
-        endpoint,
-        {"object": endpoint_object(endpoint)},
+        endpoint,  # shaped as GET /api/webhook-endpoints/{id} answers it (never a secret)
     )
     return True
 

@@ -19,6 +19,7 @@ from invoicegraph.db.engine import Database
 from invoicegraph.db.models import Account, Event, WebhookEndpoint
 from invoicegraph.domain.errors import Conflict, NotFound
 from invoicegraph.domain.webhooks import EVENT_TYPES, SIGNATURE_HEADER, new_secret, sign
+from invoicegraph.rest.api.webhook_models import ApiWebhookEndpoint
 from invoicegraph.services.accounts import sandbox_of
 from invoicegraph.services.api_keys import create_key
 from invoicegraph.services.clients import ClientInput, create_client
@@ -375,7 +376,10 @@ async def test_an_endpoint_failing_for_days_is_disabled_and_the_account_told(
     assert told.verified and told.event["type"] == "webhook_endpoint.disabled"
     obj = told.event["data"]["object"]
     assert obj["id"] == str(down.uuid) and obj["enabled"] is False
-    assert obj["disabled_reason"] == now.disabled_reason and "secret" not in json.dumps(obj)
+    assert obj["disabled_reason"] == now.disabled_reason and down.secret not in json.dumps(obj)
+    # the endpoint as GET /api/webhook-endpoints/{id} shows it, every field of its model
+    assert set(obj) == set(ApiWebhookEndpoint.model_fields)
+    ApiWebhookEndpoint.model_validate(obj)
 
 
 async def test_a_delivery_is_sent_again_by_hand_and_its_attempts_listed(
