@@ -94,12 +94,12 @@ async def _database_sums(url: str, account_id: int) -> tuple[int, tuple[Decimal,
     return int(row[0]), tuple(Decimal(v) for v in row[1:])
 
 
-async def measure(invoices: int = 500) -> common.Section:
+async def measure(invoices: int = 500, database_name: str = DATABASE) -> common.Section:
     title = (
         f"register_check — the VAT register of {invoices} bench invoices (bench/register_check.py)"
     )
     with common.stage("register data"):
-        url = await common.recreate_database(DATABASE)
+        url = await common.recreate_database(database_name)
         common.migrate(url)
         fixture = await make_fixture(url, clients=20, issued_invoices=invoices)
     database = create_database(url, pool_size=2)
@@ -189,7 +189,7 @@ async def measure(invoices: int = 500) -> common.Section:
             lines.append("THE REGISTER DOES NOT VALIDATE")
     finally:
         await database.dispose()
-        await common.drop_database(DATABASE)
+        await common.drop_database(database_name)
     return common.Section(title, lines)
 
 
