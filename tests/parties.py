@@ -32,3 +32,13 @@ CONTACT_ADDRESS_V1: dict[str, str] = {
     "population": CLIENT_ADDRESS["city"],
     "province_state": CLIENT_ADDRESS["province"],
 }
+# a recipient's tax id, for bodies that name a complete client (no account owns it)
+CLIENT_TAX_ID = "B27346063"
+# GraphQL ClientInput fields after the name, to splice into a query's literal:
+# 'createClient(input: {name: "X", %s})' % CLIENT_FIELDS_GRAPHQL
+CLIENT_FIELDS_GRAPHQL = ", ".join(
+    [f'taxId: "{CLIENT_TAX_ID}"'] + [f'{k}: "{v}"' for k, v in CLIENT_ADDRESS_GRAPHQL.items()]
+)
+# the /api client body and the /v1 contact body of a complete recipient, after the name
+CLIENT_BODY_API: dict[str, str] = {"tax_id": CLIENT_TAX_ID, **CLIENT_ADDRESS}
+CONTACT_BODY_V1: dict[str, str] = {"number": CLIENT_TAX_ID, **CONTACT_ADDRESS_V1}

@@ -98,8 +98,8 @@ def test_the_generated_python_client_runs_the_seed_000_flows(
         client,
         "api.api_find_or_create_client",
         body=models.ApiFindOrCreateInput.from_dict(
-            {"tax_id": "B27346063", "name": "Talleres García S.L.", "city": "Madrid",
-             "postal_code": "28001", "country": "ES"}
+            {"tax_id": "B27346063", "name": "Talleres García S.L.", "address": "Calle Mayor 1",
+             "city": "Madrid", "postal_code": "28001", "country": "ES"}
         ),
     ).parsed  # fmt: skip
     item = {"description": "Filtro aceite REF-001", "reference": "REF-001", "quantity": 1,

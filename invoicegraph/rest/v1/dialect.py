@@ -30,6 +30,18 @@ FIELD_NAMES = {
     "province": "province_state",
     "postal_code": "zip",
 }
+# the parties an invoice must name before it is issued, as a /v1 invoice shows them
+for _ours, _theirs in {
+    "name": "name",
+    "address": "address",
+    "country": "country",
+    "city": "population",
+    "province": "province_state",
+    "postal_code": "zip",
+}.items():
+    FIELD_NAMES[f"issuer.{_ours}"] = f"issued_by.{_theirs}"
+    FIELD_NAMES[f"client.{_ours}"] = f"issued_to.{_theirs}"
+FIELD_NAMES |= {"issuer.tax_id": "issued_by.vat", "client.tax_id": "issued_to.number"}
 _LINE_PRODUCT = re.compile(r"^(lines\.\d+)\.product$")
 
 

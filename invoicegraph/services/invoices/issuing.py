@@ -27,6 +27,7 @@ from invoicegraph.domain.errors import (
 )
 from invoicegraph.domain.fiscal_bounds import issue_date_problems
 from invoicegraph.domain.numbering import check_issue_date, format_number
+from invoicegraph.domain.parties import Party, party_problems
 from invoicegraph.domain.plans import limits_for
 from invoicegraph.domain.validation import check_date
 from invoicegraph.domain.webhooks import EventType
@@ -162,7 +163,43 @@ async def _check_issue_date(
         raise ValidationFailed(errors)
 
 
-def check_issuable(invoice: Invoice) -> None:
+def _issuer(invoice: Invoice, account: Account) -> Party:
+    """The issuer the invoice will state: the account as it is now (issuing snapshots it),
+    or, on a rectificative, the original's issuer it copied."""
+    if invoice.is_rectificative:
+        return Party(
+            invoice.issuer_name,
+            invoice.issuer_tax_id,
+            invoice.issuer_address,
+            invoice.issuer_postal_code,
+            invoice.issuer_city,
+            invoice.issuer_country,
+        )
+    return Party(
+        account.name,
+        account.tax_id,
+        account.address,
+        account.postal_code,
+        account.city,
+        account.country,
+    )
+
+
+def _recipient(invoice: Invoice) -> Party | None:
+    if invoice.recipient_name is None:
+        return None
+    return Party(
+        invoice.recipient_name,
+        invoice.recipient_tax_id,
+        invoice.recipient_address,
+        invoice.recipient_postal_code,
+        invoice.recipient_city,
+        invoice.recipient_country,
+    )
+
+
+def check_issuable(invoice: Invoice, account: Account) -> None:
+    """Everything the invoice must state before it gets a number, reported at once."""
     errors: list[FieldError] = []
     if not invoice.lines:
         errors.append(
@@ -176,6 +213,9 @@ def check_issuable(invoice: Invoice) -> None:
         errors.append(
             FieldError("lines", f"a simplified invoice may not exceed {SIMPLIFIED_MAX_TOTAL}")
         )
+    errors += party_problems(
+        _issuer(invoice, account), _recipient(invoice), simplified=invoice.is_simplified
+    )
     if errors:
         raise ValidationFailed(errors)
 
@@ -186,7 +226,7 @@ async def issue_locked(
     """Issue ``invoice`` (already loaded FOR UPDATE) inside the caller's transaction."""
     if invoice.status != "draft":
         raise Conflict(f"the invoice is already {invoice.status}", ["status"])
-    check_issuable(invoice)
+    check_issuable(invoice, account)
     date = options.date or invoice.date
     await _check_issue_date(session, account, invoice, date)
     await _check_plan(session, account, date)

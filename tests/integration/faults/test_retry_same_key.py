@@ -23,6 +23,9 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.parties import CONTACT_BODY_V1
+from tests.tax_ids import new_tax_id
+
 from .books import assert_books_hold
 from .conftest import FaultDatabase, Tenant, invoice_body, make_tenant
 from .server import HOST, Server, start_server
@@ -269,7 +272,11 @@ async def _create_request(
         return "/graphql", {"query": mutation, "variables": variables}
     headers = {"Authorization": f"Bearer {tenant.key}"}
     async with httpx.AsyncClient(base_url=server.url + "/v1/", headers=headers) as http:
-        contact = (await http.post("contacts", json={"name": "Cliente"})).json()["data"]["id"]
+        contact = (
+            await http.post(
+                "contacts", json={"name": "Cliente", **CONTACT_BODY_V1, "number": new_tax_id()}
+            )
+        ).json()["data"]["id"]
         method = (await http.get("payment-methods")).json()["data"][0]["id"]
         term = (await http.get("due-dates")).json()["data"][0]["id"]
         taxes = (await http.get("taxes")).json()["data"]

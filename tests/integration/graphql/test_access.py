@@ -8,6 +8,7 @@ import pytest
 
 from invoicegraph.db.engine import Database
 from invoicegraph.db.models import Account
+from tests.parties import CLIENT_FIELDS_GRAPHQL
 
 from .conftest import GQL, make_key
 
@@ -52,7 +53,8 @@ CREATES = {
 async def _ids(gql: GQL, key: str) -> dict[str, str]:
     """One object of every kind in the key's account."""
     client = await gql(
-        'mutation { createClient(input: {name: "Cli", taxId: "B12345674"}) { client { id } } }',
+        'mutation { createClient(input: {name: "Cli", %s}) { client { id } } }'
+        % CLIENT_FIELDS_GRAPHQL,
         key=key,
     )
     client_id = client["data"]["createClient"]["client"]["id"]

@@ -14,7 +14,7 @@ from invoicegraph.services.accounts import get_account
 from invoicegraph.services.clients import ClientInput, create_client
 from invoicegraph.services.invoices import InvoiceData, create_draft, get_invoice, issue_invoice
 from invoicegraph.services.lines import LineData
-from tests.parties import CLIENT_ADDRESS
+from tests.parties import CLIENT_ADDRESS, CLIENT_TAX_ID
 
 from .conftest import GQL, make_key
 
@@ -165,7 +165,9 @@ async def test_an_issued_invoice_keeps_the_issuer_data_it_was_issued_with(
     admin = await make_key(database, account, "admin")
     async with database.sessions() as session:
         client = await create_client(
-            session, account, ClientInput(**CLIENT_ADDRESS, name="Cliente S.L.")
+            session,
+            account,
+            ClientInput(**CLIENT_ADDRESS, name="Cliente S.L.", tax_id=CLIENT_TAX_ID),
         )
         draft = await create_draft(
             session,

@@ -3,6 +3,8 @@ partial rectify → issue the rectificative → mark paid."""
 
 from __future__ import annotations
 
+from tests.parties import CLIENT_ADDRESS_GRAPHQL
+
 from .conftest import GQL
 
 INVOICE_FIELDS = """
@@ -19,7 +21,7 @@ async def test_full_lifecycle_through_graphql(gql: GQL) -> None:
     client = await gql(
         """mutation($input: ClientInput!) { findOrCreateClient(input: $input) {
              created client { id name } errors { field message code } } }""",
-        {"input": {"taxId": "B12345674", "name": "Talleres García S.L.", "city": "Madrid"}},
+        {"input": {"taxId": "B12345674", "name": "Talleres García S.L.", **CLIENT_ADDRESS_GRAPHQL}},
     )
     payload = client["data"]["findOrCreateClient"]
     assert payload["errors"] == [] and payload["created"] is True

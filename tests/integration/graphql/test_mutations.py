@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from tests.parties import CLIENT_FIELDS_GRAPHQL
+
 from .conftest import GQL
 
 
 async def _client(gql: GQL) -> str:
     body = await gql(
-        'mutation { createClient(input: {name: "Cli S.L.", taxId: "B12345674"}) { client { id } } }'
+        'mutation { createClient(input: {name: "Cli S.L.", %s}) { client { id } } }'
+        % CLIENT_FIELDS_GRAPHQL
     )
     return str(body["data"]["createClient"]["client"]["id"])
 

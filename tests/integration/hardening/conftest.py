@@ -14,6 +14,7 @@ from invoicegraph.db.engine import Database
 from invoicegraph.db.models import Account
 from invoicegraph.services.api_keys import create_key
 from invoicegraph.settings import Settings
+from tests.parties import CLIENT_BODY_API
 
 
 @pytest.fixture
@@ -37,7 +38,9 @@ def bearer(key: str, **extra: str) -> dict[str, str]:
 
 
 async def new_client(http: httpx.AsyncClient, key: str) -> dict[str, Any]:
-    created = await http.post("/api/clients", json={"name": "Cliente S.L."}, headers=bearer(key))
+    created = await http.post(
+        "/api/clients", json={"name": "Cliente S.L.", **CLIENT_BODY_API}, headers=bearer(key)
+    )
     assert created.status_code == 201, created.text
     body: dict[str, Any] = created.json()
     return body

@@ -21,7 +21,7 @@ from invoicegraph.services.api_keys import create_key
 from invoicegraph.services.clients import ClientInput, create_client
 from invoicegraph.services.invoices import InvoiceData, create_draft, issue_invoice
 from invoicegraph.services.lines import LineData
-from tests.parties import CLIENT_ADDRESS, ISSUER_ADDRESS
+from tests.parties import CLIENT_ADDRESS, CLIENT_TAX_ID, ISSUER_ADDRESS
 from tests.tax_ids import new_tax_id
 
 from ..invoices.test_concurrency import clone
@@ -47,7 +47,9 @@ async def test_sixty_concurrent_issues_at_a_limit_of_fifty_issue_fifty(
     assert limit == 50
     async with database.sessions() as session:
         client = await create_client(
-            session, account, ClientInput(**CLIENT_ADDRESS, name="Cliente S.L.")
+            session,
+            account,
+            ClientInput(**CLIENT_ADDRESS, name="Cliente S.L.", tax_id=CLIENT_TAX_ID),
         )
     line = LineData(description="Servicio", quantity=Decimal(1), price=Decimal(10))
     async with database.sessions() as session:

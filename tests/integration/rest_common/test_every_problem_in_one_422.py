@@ -14,6 +14,7 @@ import pytest
 from invoicegraph.app import create_app
 from invoicegraph.db.engine import Database
 from invoicegraph.settings import Settings
+from tests.parties import CLIENT_BODY_API
 
 MISSING_UUID = "00000000-0000-4000-8000-000000000000"
 MISSING_ID = 999_999_999
@@ -38,7 +39,7 @@ async def _first_id(http: httpx.AsyncClient, path: str) -> int:
 
 async def _v1_invoice(http: httpx.AsyncClient) -> dict[str, Any]:
     """A valid /v1 create body, for the tests to spoil."""
-    created = await http.post("/api/clients", json={"name": "Cliente S.L."})
+    created = await http.post("/api/clients", json={"name": "Cliente S.L.", **CLIENT_BODY_API})
     assert created.status_code == 201, created.text
     return {
         "name": "Factura",
@@ -147,7 +148,7 @@ async def test_a_body_the_rules_accept_is_still_refused_and_leaves_nothing(
 ) -> None:
     """The rules run the route on the rest of the body: whatever it did is undone, with or
     without an Idempotency-Key (whose retry replays the same 422)."""
-    created = await http.post("/api/clients", json={"name": "Cliente S.L."})
+    created = await http.post("/api/clients", json={"name": "Cliente S.L.", **CLIENT_BODY_API})
     body = {
         "client_id": created.json()["id"],
         "items": [{"description": "Revisión", "quantity": 1, "unit_price": 50, "vat_rate": 21}],
@@ -164,7 +165,7 @@ async def test_a_body_the_rules_accept_is_still_refused_and_leaves_nothing(
 async def test_api_rectify_names_a_bad_quantity_and_an_item_it_cannot_match(
     http: httpx.AsyncClient,
 ) -> None:
-    created = await http.post("/api/clients", json={"name": "Cliente S.L."})
+    created = await http.post("/api/clients", json={"name": "Cliente S.L.", **CLIENT_BODY_API})
     item = {"description": "Revisión", "quantity": 2, "unit_price": 50, "vat_rate": 21}
     draft = await http.post(
         "/api/invoices", json={"client_id": created.json()["id"], "items": [item]}

@@ -9,6 +9,7 @@ from sqlalchemy import insert
 from invoicegraph.db.engine import Database
 from invoicegraph.db.models import Account, Invoice
 from invoicegraph.services.api_keys import create_key
+from tests.parties import CONTACT_BODY_V1
 
 from .conftest import Seed, api, create, issued_invoice, seed_payload, today
 
@@ -116,7 +117,9 @@ async def test_over_the_free_plan_issuing_is_402(
 
     async with api(database, key) as http:
         taxes = (await http.get("taxes")).json()["data"]
-        contact = (await http.post("contacts", json={"name": "Client"})).json()["data"]
+        contact = (await http.post("contacts", json={"name": "Client", **CONTACT_BODY_V1})).json()[
+            "data"
+        ]
         methods = (await http.get("payment-methods")).json()["data"]
         terms = (await http.get("due-dates")).json()["data"]
         series = (await http.get("series")).json()["data"]

@@ -27,6 +27,7 @@ from invoicegraph.services.accounts import create_account, sandbox_of
 from invoicegraph.services.api_keys import create_key
 from invoicegraph.services.verifactu import system
 from invoicegraph.settings import Settings
+from tests.parties import CLIENT_BODY_API, CONTACT_BODY_V1
 from tests.tax_ids import new_tax_id
 
 BASE = "http://api.test"
@@ -102,12 +103,16 @@ async def write_book(http: httpx.AsyncClient, marker: str, *, verifactu: bool) -
     )
     plain = _ok(
         await http.post(
-            "/api/clients", json={"name": f"{marker} Plain S.L.", "tax_id": new_tax_id()}
+            "/api/clients",
+            json={"name": f"{marker} Plain S.L.", **CLIENT_BODY_API, "tax_id": new_tax_id()},
         )
     )
     book.api_clients += [odd["id"], plain["id"]]
     contact = _ok(
-        await http.post("/v1/contacts", json={"name": f"{marker} Contacto", "number": new_tax_id()})
+        await http.post(
+            "/v1/contacts",
+            json={"name": f"{marker} Contacto", **CONTACT_BODY_V1, "number": new_tax_id()},
+        )
     )["data"]
     book.v1_contacts.append(contact["id"])
     items = [

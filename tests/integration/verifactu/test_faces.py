@@ -15,6 +15,7 @@ from invoicegraph.db.models import Account
 from invoicegraph.services.api_keys import create_key
 from invoicegraph.services.verifactu.verify import verify_account_chain
 from invoicegraph.settings import Settings
+from tests.parties import CLIENT_FIELDS_GRAPHQL
 
 LINES = [{"description": "Revisión", "quantity": "1", "price": "100", "vatRate": "21"}]
 
@@ -47,7 +48,8 @@ async def test_issue_rectify_and_annul_through_every_face(
     async with await _client(database, vf_account) as http:
         client = await _gql(
             http,
-            'mutation { createClient(input: {name: "Cliente S.L.", taxId: "B27346063"}) { client { id legacyId uuid } } }',
+            'mutation { createClient(input: {name: "Cliente S.L.", %s}) { client { id legacyId uuid } } }'
+            % CLIENT_FIELDS_GRAPHQL,
         )
         client_id = client["createClient"]["client"]["id"]
 
@@ -159,7 +161,8 @@ async def test_a_test_key_gets_the_agencys_test_host(
     async with await _client(database, vf_account, mode="test") as http:
         created = await _gql(
             http,
-            'mutation($l: [LineInput!]) { createClient(input: {name: "C", taxId: "B27346063"}) { client { id } } createInvoice(input: {lines: $l}) { invoice { id } } }',
+            'mutation($l: [LineInput!]) { createClient(input: {name: "C", %s}) { client { id } } createInvoice(input: {lines: $l}) { invoice { id } } }'
+            % CLIENT_FIELDS_GRAPHQL,
             {"l": LINES},
         )
         await _gql(

@@ -32,6 +32,8 @@ from invoicegraph.services.quotes import QuoteData, convert_quote, create_quote
 from invoicegraph.services.webhooks import list_attempts, redeliver
 from tests.integration.invoices.conftest import load_catalogue
 from tests.integration.invoices.helpers import issue, line, new_draft, new_issued
+from tests.parties import CLIENT_ADDRESS
+from tests.tax_ids import new_tax_id
 
 from .conftest import (
     add_endpoint,
@@ -66,7 +68,9 @@ def test_the_delivery_tests_cover_every_event_type() -> None:
 
 async def _new_client(database: Database, account: Account, name: str = "Cliente S.L.") -> Any:
     async with database.sessions() as session:
-        return await create_client(session, account, ClientInput(name=name))
+        return await create_client(
+            session, account, ClientInput(name=name, tax_id=new_tax_id(), **CLIENT_ADDRESS)
+        )
 
 
 async def test_every_event_of_the_invoicing_flow_arrives_signed(
