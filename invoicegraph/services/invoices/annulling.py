@@ -21,7 +21,10 @@ from invoicegraph.services.events import record
 from invoicegraph.services.invoices.loading import load_invoice
 from invoicegraph.services.invoices.rectifying import refresh_rectified_status
 from invoicegraph.services.refs import Ref
-from invoicegraph.services.verifactu.registration import register_cancellation
+
+# the module, not the name: registration imports services.invoices (through alta_fields), so
+# importing registration first must not need this name before registration has defined it
+from invoicegraph.services.verifactu import registration
 
 REASON_LENGTH = 500
 
@@ -77,5 +80,5 @@ async def annul_invoice(
             await refresh_rectified_status(session, account, invoice.rectifies_invoice_id)
         await record(session, account, EventType.INVOICE_ANNULLED, invoice)
         if account.verifactu_enabled:
-            await register_cancellation(session, account, invoice, reason=reason)
+            await registration.register_cancellation(session, account, invoice, reason=reason)
     return invoice

@@ -23,7 +23,7 @@ async def test_a_short_soak_has_no_anomaly() -> None:
             pytest.fail(reason)
         pytest.skip(reason)
     command = [sys.executable, str(ROOT / "bench" / "load.py")]
-    command += ["--seconds", "4", "--clients", "8", "--workers", "1"]
+    command += ["--seconds", "8", "--clients", "8", "--workers", "1"]
     done = await asyncio.to_thread(
         subprocess.run,
         command,
