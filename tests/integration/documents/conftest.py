@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from invoicegraph.db.engine import Database
@@ -23,3 +27,10 @@ async def account(database: Database) -> Account:
             province="Madrid",
             postal_code="28013",
         )
+
+
+@pytest.fixture(scope="session")
+def facturae_schemas() -> None:
+    """The Facturae XSDs are fetched, not committed: run the script a fresh clone runs."""
+    script = Path(__file__).resolve().parents[3] / "scripts" / "fetch_einvoice_schemas.py"
+    subprocess.run([sys.executable, str(script)], check=True, capture_output=True)

@@ -75,7 +75,7 @@ async def test_the_pdf_names_the_account_iban_for_a_transfer(
 
 @pytest.mark.parametrize("fmt", ["facturx", "ubl", "facturae"])
 async def test_every_e_invoice_names_the_account_iban_and_still_validates(
-    database: Database, with_iban: Account, fmt: str
+    database: Database, with_iban: Account, fmt: str, facturae_schemas: None
 ) -> None:
     account = with_iban
     ref = await _issued(database, account, TRANSFER)

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import base64
 import io
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -134,13 +132,6 @@ async def test_a_draft_has_no_pdf_on_api_but_a_preview_on_graphql(http: httpx.As
         {"id": invoice["id"]},
     )
     assert base64.b64decode(preview["invoice"]["document"]["contentBase64"]).startswith(b"%PDF")
-
-
-@pytest.fixture(scope="session")
-def facturae_schemas() -> None:
-    subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "fetch_einvoice_schemas.py")], check=True
-    )
 
 
 @pytest.mark.parametrize("fmt", ["facturx", "ubl", "facturae"])
