@@ -58,8 +58,10 @@ async def test_the_memory_of_an_export_does_not_grow_with_its_range(
     for fmt in ("csv", "xlsx"):
         (small_peak, small_bytes), (large_peak, large_bytes) = small[fmt], large[fmt]
         assert large_bytes > 8 * small_bytes, fmt
-        # 12 times the invoices (2 rows each), at most 1.5 times the memory
-        assert large_peak < 1.5 * small_peak + 256 * 1024, (fmt, small_peak, large_peak)
+        # 12 times the invoices (2 rows each), at most 3 times the memory: an export holding
+        # its range would take about 12 times. (Measured on PostgreSQL: 1.5-1.8 times, some
+        # 0.5-1 MiB that a long run adds beside its page; SQLite: about 1 time.)
+        assert large_peak < 3 * small_peak, (fmt, small_peak, large_peak)
     totals = RegisterTotals()
     span = export_range(dt.date(today().year, 1, 1), today(), today=today())
     async for rows in register_pages(database, account, span):
