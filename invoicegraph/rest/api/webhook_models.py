@@ -3,14 +3,13 @@ rest of the dialect's). The secret is in the answers of a creation and a rotatio
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
 
 from invoicegraph.domain.webhooks import MAX_URL_LENGTH
-from invoicegraph.rest.api.models import _Page
+from invoicegraph.rest.api.models import Timestamp, _Page
 from invoicegraph.rest.fields import Answer, Body, omitted, text
 from invoicegraph.services.webhook_endpoints import (
     MAX_DESCRIPTION,
@@ -35,7 +34,6 @@ Url = text(
     "WEBHOOKS_ALLOW_PRIVATE=true also allows http and private or loopback addresses",
 )
 Description = text(MAX_DESCRIPTION, description="yours, to recognise it by")
-Timestamp = Annotated[dt.datetime, Field(json_schema_extra={"format": "date-time"})]
 MAX_OVERLAP_HOURS = int(MAX_OVERLAP.total_seconds() // 3600)
 
 

@@ -15,7 +15,6 @@ that names what went wrong (refused, timed out, TLS), never an internal trace.
 from __future__ import annotations
 
 import asyncio
-import socket
 import ssl
 import time
 from dataclasses import dataclass
@@ -26,11 +25,10 @@ import httpx
 from invoicegraph.domain.webhooks import (
     SIGNATURE_HEADER,
     UrlRefused,
-    check_addresses,
     check_url,
-    literal_address,
     signature_header,
 )
+from invoicegraph.services.webhook_urls import resolve_endpoint_url
 
 EXCERPT_BYTES = 1024
 USER_AGENT = "invoicegraph-webhooks/1"
@@ -45,17 +43,6 @@ class Outcome:
     response_code: int | None = None
     response_excerpt: str | None = None
     error: str | None = None
-
-
-async def _addresses(host: str, port: int) -> list[str]:
-    if literal_address(host) is not None:
-        return [host.strip("[]")]
-    loop = asyncio.get_running_loop()
-    try:
-        found = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror:
-        raise UrlRefused("host does not resolve") from None
-    return [str(info[4][0]) for info in found]
 
 
 def _url_to(url: str, address: str, port: int) -> str:
@@ -125,9 +112,8 @@ class WebhookSender:
         try:
             async with asyncio.timeout(self.timeout_seconds):
                 scheme, host, port = check_url(url, allow_private=self.allow_private)
-                addresses = check_addresses(
-                    await _addresses(host, port), allow_private=self.allow_private
-                )
+                # the rule endpoint creation applies, again now: DNS may have changed since
+                addresses = await resolve_endpoint_url(url, allow_private=self.allow_private)
                 headers = {
                     "Host": _host_header(host, port, scheme),
                     "Content-Type": "application/json",
