@@ -34,7 +34,7 @@ async def v1_page(
 ) -> bytes:
     """The /v1 page as the app writes it: links under ``base_url`` (the app's PUBLIC_BASE_URL),
     relative when it is empty, never from the Host header."""
-    from invoicegraph.rest.jsonio import dumps
+    from invoicegraph.http.jsonio import dumps
     from invoicegraph.rest.v1.shapes import invoice_summary
 
     async with pool.acquire() as connection:
@@ -74,8 +74,8 @@ async def v1_page(
 
 
 async def api_page(pool: asyncpg.Pool, account_id: int, size: int) -> bytes:
+    from invoicegraph.http.jsonio import dumps
     from invoicegraph.rest.api.shapes import invoice_json
-    from invoicegraph.rest.jsonio import dumps
     from invoicegraph.services.public_ids import PublicIds
 
     async with pool.acquire() as connection:

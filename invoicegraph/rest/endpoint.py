@@ -32,10 +32,7 @@ from invoicegraph.domain.errors import (
     ValidationFailed,
 )
 from invoicegraph.domain.validation import parse_id, text_problem
-from invoicegraph.http.ratelimit import RateLimiter
-from invoicegraph.http.request_info import note_caller
-from invoicegraph.http_errors import DATABASE_DOWN_MESSAGE, is_connection_error
-from invoicegraph.rest.jsonio import (
+from invoicegraph.http.jsonio import (
     JSONBody,
     MalformedBody,
     PayloadTooLarge,
@@ -43,6 +40,9 @@ from invoicegraph.rest.jsonio import (
     parse_json,
     read_body,
 )
+from invoicegraph.http.ratelimit import RateLimiter
+from invoicegraph.http.request_info import note_caller
+from invoicegraph.http_errors import DATABASE_DOWN_MESSAGE, is_connection_error
 from invoicegraph.services import idempotency, public_ids
 from invoicegraph.services.api_keys import AuthContext, authenticate
 from invoicegraph.services.refs import Ref

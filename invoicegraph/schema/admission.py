@@ -27,8 +27,8 @@ from graphql.error import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
 
+from invoicegraph.http.jsonio import parse_json
 from invoicegraph.http.ratelimit import RateDecision, RateLimiter
-from invoicegraph.rest.jsonio import parse_json
 from invoicegraph.schema.limits import MAX_TOKENS
 
 # far above a real request (1,000 invoice lines of ~10 values), far below what is slow to coerce

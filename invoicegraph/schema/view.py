@@ -29,6 +29,7 @@ from invoicegraph.db.unit_of_work import UnitOfWork, run_in_unit_of_work
 from invoicegraph.domain.errors import DomainError, Unauthenticated
 from invoicegraph.domain.validation import ascii_digits, text_problem
 from invoicegraph.http import request_info
+from invoicegraph.http.jsonio import parse_json
 from invoicegraph.http.ratelimit import RateLimiter
 from invoicegraph.http.request_info import (
     current_request_id,
@@ -37,7 +38,6 @@ from invoicegraph.http.request_info import (
     note_operation,
 )
 from invoicegraph.resolvers.loaders import Loaders
-from invoicegraph.rest.jsonio import parse_json
 from invoicegraph.schema import admission
 from invoicegraph.schema.context import Context
 from invoicegraph.schema.graphiql import render_graphiql_page

@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from invoicegraph.db.base import utcnow
 from invoicegraph.db.models import Account, WebhookEndpoint
 from invoicegraph.domain.errors import NotFound
+from invoicegraph.http.jsonio import dumps
 from invoicegraph.rest.api.shapes import client_json, invoice_json, quote_json
 from invoicegraph.rest.api.webhook_endpoints import webhook_endpoint_json
-from invoicegraph.rest.jsonio import dumps
 from invoicegraph.services.clients import get_client
 from invoicegraph.services.invoices import get_invoice
 from invoicegraph.services.public_ids import invoice_public_ids, quote_public_ids

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from invoicegraph.rest.jsonio import MAX_DEPTH
+from invoicegraph.http.jsonio import MAX_DEPTH
 from invoicegraph.settings import Settings
 
 from .conftest import Prober, World, assert_clean, bearer

@@ -1,4 +1,4 @@
-"""JSON in and out for the REST faces: bounded bodies, exact decimals.
+"""JSON in and out for the HTTP faces (REST and GraphQL): bounded bodies, exact decimals.
 
 Money goes out as JSON numbers written from the ``Decimal`` itself (``3937.5``, ``-270``), as
 the seeds show, never through a float; it comes in parsed as ``Decimal`` for the same reason.
