@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Annotated, Any, TypeVar
 
 from pydantic import (
@@ -32,6 +33,7 @@ from invoicegraph.domain.validation import text_problem
 from invoicegraph.services.unset import UNSET
 
 M = TypeVar("M", bound=BaseModel)
+EMPTY: Mapping[str, str] = MappingProxyType({})
 FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
 # every real date from 1900-01-01 to 2999-12-31, leap days included
 _YEAR = "(19|2[0-9])[0-9]{2}"
@@ -63,6 +65,22 @@ class Answer(BaseModel):
     """A response body: every key is always there (null when empty), and no other."""
 
     model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
+
+
+def shaped(
+    model: type[M],
+    source: object,
+    renamed: Mapping[str, str] = EMPTY,
+    prefix: str = "",
+    /,
+    **given: Any,
+) -> M:
+    """The answer ``model`` of ``source``: each field as ``given``, else read from the attribute
+    of its name (or of the name ``renamed`` maps it to), after ``prefix`` (``issuer_``)."""
+    read = {
+        name: prefix + renamed.get(name, name) for name in model.model_fields if name not in given
+    }
+    return model.model_validate({**{n: getattr(source, a) for n, a in read.items()}, **given})
 
 
 def omitted(description: str | None = None) -> Any:

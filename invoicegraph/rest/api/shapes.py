@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from invoicegraph.db.models import Client, Invoice, InvoiceLine, Quote, QuoteLine
 from invoicegraph.domain.money import LineFigures, breakdown, stored_figures
-from invoicegraph.rest.api.models import ApiClient, ApiInvoice, ApiQuote
+from invoicegraph.rest.api.models import ApiClient, ApiInvoice, ApiItem, ApiQuote
+from invoicegraph.rest.fields import shaped
 from invoicegraph.services.public_ids import PublicIds
 
 if TYPE_CHECKING:
@@ -18,24 +19,17 @@ if TYPE_CHECKING:
 PARTY_FIELDS = ("name", "tax_id", "address", "city", "province", "postal_code", "country")
 
 
+# the dialect's names of the stored figures (each item carries the same as its document)
+TOTALS = {"discount_total": "total_discount", "tax_base": "total_before_taxes",
+          "tax_total": "total_taxes", "total": "total_with_taxes"}  # fmt: skip
+INVOICE = {**TOTALS, "invoice_date": "date", "vat_total": "total_vat",
+           "withholding_total": "total_withholding", "is_corrective": "is_rectificative",
+           "causa_rectificacion": "rectification_cause",
+           "rectification_status": "rectified_status"}  # fmt: skip
+
+
 def client_json(client: Client) -> ApiClient:
-    return ApiClient.model_validate(
-        {
-            "id": client.uuid,
-            "name": client.name,
-            "tax_id": client.tax_id,
-            "email": client.email,
-            "phone": client.phone,
-            "address": client.address,
-            "city": client.city,
-            "province": client.province,
-            "postal_code": client.postal_code,
-            "country": client.country,
-            "notes": client.notes,
-            "created_at": client.created_at,
-            "updated_at": client.updated_at,
-        }
-    )
+    return shaped(ApiClient, client, id=client.uuid)
 
 
 def _taxes(figures: Sequence[LineFigures]) -> list[dict[str, Any]]:
@@ -51,35 +45,22 @@ def _taxes(figures: Sequence[LineFigures]) -> list[dict[str, Any]]:
     ]
 
 
-def item_json(line: InvoiceLine | QuoteLine) -> dict[str, Any]:
-    vat = next((t.percentage for t in line.taxes if t.kind == "vat"), None)
-    withheld = next((-t.percentage for t in line.taxes if t.kind == "withholding"), None)
-    return {
-        "id": line.uuid,
-        "position": line.position,
-        "description": line.description,
-        "reference": line.reference,
-        "quantity": line.quantity,
-        "unit_price": line.price,
-        "discount_percent": line.discount,
-        "vat_rate": vat,
-        "withholding_rate": withheld,
-        "subtotal": line.subtotal,
-        "discount_total": line.total_discount,
-        "tax_base": line.total_before_taxes,
-        "tax_total": line.total_taxes,
-        "total": line.total_with_taxes,
-        "taxes": _taxes([stored_figures(line)]),
-    }
+def item_json(line: InvoiceLine | QuoteLine) -> ApiItem:
+    renamed = {**TOTALS, "unit_price": "price", "discount_percent": "discount"}
+    return shaped(
+        ApiItem,
+        line,
+        renamed,
+        id=line.uuid,
+        vat_rate=next((t.percentage for t in line.taxes if t.kind == "vat"), None),
+        withholding_rate=next((-t.percentage for t in line.taxes if t.kind == "withholding"), None),
+        taxes=_taxes([stored_figures(line)]),
+    )
 
 
-def _totals(document: Invoice | Quote) -> dict[str, Any]:
+def _items(document: Invoice | Quote) -> dict[str, Any]:
     return {
-        "subtotal": document.subtotal,
-        "discount_total": document.total_discount,
-        "tax_base": document.total_before_taxes,
-        "tax_total": document.total_taxes,
-        "total": document.total_with_taxes,
+        "items": [item_json(line) for line in document.lines],
         "taxes": _taxes([stored_figures(line) for line in document.lines]),
     }
 
@@ -94,64 +75,31 @@ def invoice_json(
 ) -> ApiInvoice:
     """``e_invoicing`` is the VERI*FACTU state of an issued invoice (null when it has none)."""
     series = ids.series.get(invoice.series_id) if invoice.series_id is not None else None
-    return ApiInvoice.model_validate(
-        {
-            "id": invoice.uuid,
-            "status": invoice.status,
-            "serie_id": series[0] if series else None,
-            "series": series[1] if series else None,
-            "number": invoice.number,
-            "full_number": invoice.full_number,
-            "invoice_date": invoice.date,
-            "due_date": invoice.due_date,
-            "client_id": ids.clients.get(invoice.client_id) if invoice.client_id else None,
-            "client": _party(invoice, "recipient_"),
-            "issuer": _party(invoice, "issuer_"),
-            "currency": invoice.currency,
-            "exchange_rate": invoice.exchange_rate,
-            "items": [item_json(line) for line in invoice.lines],
-            **_totals(invoice),
-            "vat_total": invoice.total_vat,
-            "withholding_total": invoice.total_withholding,
-            "is_corrective": invoice.is_rectificative,
-            "original_invoice_id": (
-                ids.invoices.get(invoice.rectifies_invoice_id)
-                if invoice.rectifies_invoice_id
-                else None
-            ),
-            "causa_rectificacion": invoice.rectification_cause,
-            "rectification_reason": invoice.rectification_reason,
-            "rectification_status": invoice.rectified_status,
-            "external_reference": invoice.external_reference,
-            "notes": invoice.notes,
-            "payed_at": invoice.payed_at,
-            "issued_at": invoice.issued_at,
-            "annulled_at": invoice.annulled_at,
-            "e_invoicing": e_invoicing.as_block() if e_invoicing is not None else None,
-            "created_at": invoice.created_at,
-            "updated_at": invoice.updated_at,
-        }
+    original = invoice.rectifies_invoice_id
+    return shaped(
+        ApiInvoice,
+        invoice,
+        INVOICE,
+        id=invoice.uuid,
+        serie_id=series[0] if series else None,
+        series=series[1] if series else None,
+        client_id=ids.clients.get(invoice.client_id) if invoice.client_id else None,
+        client=_party(invoice, "recipient_"),
+        issuer=_party(invoice, "issuer_"),
+        **_items(invoice),
+        original_invoice_id=ids.invoices.get(original) if original else None,
+        e_invoicing=e_invoicing.as_block() if e_invoicing is not None else None,
     )
 
 
 def quote_json(quote: Quote, ids: PublicIds) -> ApiQuote:
-    return ApiQuote.model_validate(
-        {
-            "id": quote.uuid,
-            "status": quote.status,
-            "quote_date": quote.date,
-            "valid_until": quote.valid_until,
-            "client_id": ids.clients.get(quote.client_id) if quote.client_id else None,
-            "currency": quote.currency,
-            "exchange_rate": quote.exchange_rate,
-            "items": [item_json(line) for line in quote.lines],
-            **_totals(quote),
-            "external_reference": quote.external_reference,
-            "notes": quote.notes,
-            "converted_invoice_id": (
-                ids.invoices.get(quote.converted_invoice_id) if quote.converted_invoice_id else None
-            ),
-            "created_at": quote.created_at,
-            "updated_at": quote.updated_at,
-        }
+    converted = quote.converted_invoice_id
+    return shaped(
+        ApiQuote,
+        quote,
+        {**TOTALS, "quote_date": "date"},
+        id=quote.uuid,
+        client_id=ids.clients.get(quote.client_id) if quote.client_id else None,
+        **_items(quote),
+        converted_invoice_id=ids.invoices.get(converted) if converted else None,
     )

@@ -9,6 +9,7 @@ from starlette.responses import Response
 from invoicegraph.db.models import Event, WebhookAttempt, WebhookDelivery
 from invoicegraph.rest.api.webhook_models import ApiWebhookAttempt, ApiWebhookDelivery
 from invoicegraph.rest.endpoint import Call
+from invoicegraph.rest.fields import shaped
 from invoicegraph.services.webhook_endpoints import get_endpoint
 from invoicegraph.services.webhooks import list_attempts, list_deliveries, redeliver
 
@@ -16,34 +17,13 @@ UNSETTLED = ("pending", "sending")
 
 
 def delivery_json(delivery: WebhookDelivery, event: Event) -> ApiWebhookDelivery:
-    return ApiWebhookDelivery.model_validate(
-        {
-            "id": delivery.uuid,
-            "event": {"id": event.uuid, "type": event.type, "created": event.created_at},
-            "status": delivery.status,
-            "attempts": delivery.attempts,
-            "next_attempt_at": delivery.next_attempt_at if delivery.status in UNSETTLED else None,
-            "first_attempt_at": delivery.first_attempt_at,
-            "delivered_at": delivery.delivered_at,
-            "last_response_code": delivery.last_response_code,
-            "created_at": delivery.created_at,
-            "updated_at": delivery.updated_at,
-        }
-    )
+    due = delivery.next_attempt_at if delivery.status in UNSETTLED else None
+    sent = {"id": event.uuid, "type": event.type, "created": event.created_at}
+    return shaped(ApiWebhookDelivery, delivery, id=delivery.uuid, event=sent, next_attempt_at=due)
 
 
 def attempt_json(attempt: WebhookAttempt) -> ApiWebhookAttempt:
-    return ApiWebhookAttempt.model_validate(
-        {
-            "id": attempt.uuid,
-            "status": attempt.status,
-            "response_code": attempt.response_code,
-            "duration_ms": attempt.duration_ms,
-            "response_excerpt": attempt.response_excerpt,
-            "error": attempt.error,
-            "created_at": attempt.created_at,
-        }
-    )
+    return shaped(ApiWebhookAttempt, attempt, id=attempt.uuid)
 
 
 async def list_webhook_deliveries_route(call: Call) -> Response:

@@ -18,7 +18,7 @@ from invoicegraph.rest.api.webhook_models import (
     ApiWebhookEndpointWithSecret,
 )
 from invoicegraph.rest.endpoint import Call
-from invoicegraph.rest.fields import Body
+from invoicegraph.rest.fields import Body, shaped
 from invoicegraph.services.webhook_endpoints import (
     EndpointInput,
     EndpointWithSecret,
@@ -33,28 +33,22 @@ from invoicegraph.services.webhook_endpoints import (
 from invoicegraph.settings import Settings
 
 
-def webhook_endpoint_json(endpoint: WebhookEndpoint, now: dt.datetime) -> ApiWebhookEndpoint:
-    return ApiWebhookEndpoint.model_validate(_fields(endpoint, now))
+def webhook_endpoint_json(
+    endpoint: WebhookEndpoint,
+    now: dt.datetime,
+    model: type[ApiWebhookEndpoint] = ApiWebhookEndpoint,
+    **more: object,
+) -> ApiWebhookEndpoint:
+    expires = previous_secret_expires_at(endpoint, now)
+    events = list(endpoint.events)
+    return shaped(
+        model, endpoint, id=endpoint.uuid, events=events, previous_secret_expires_at=expires, **more
+    )
 
 
-def _fields(endpoint: WebhookEndpoint, now: dt.datetime) -> dict[str, object]:
-    return {
-        "id": endpoint.uuid,
-        "url": endpoint.url,
-        "events": list(endpoint.events),
-        "enabled": endpoint.enabled,
-        "description": endpoint.description,
-        "failing_since": endpoint.failing_since,
-        "disabled_reason": endpoint.disabled_reason,
-        "previous_secret_expires_at": previous_secret_expires_at(endpoint, now),
-        "created_at": endpoint.created_at,
-        "updated_at": endpoint.updated_at,
-    }
-
-
-def _with_secret(created: EndpointWithSecret) -> ApiWebhookEndpointWithSecret:
-    shown = _fields(created.endpoint, utcnow())
-    return ApiWebhookEndpointWithSecret.model_validate({**shown, "secret": created.secret})
+def _with_secret(created: EndpointWithSecret) -> ApiWebhookEndpoint:
+    model = ApiWebhookEndpointWithSecret
+    return webhook_endpoint_json(created.endpoint, utcnow(), model, secret=created.secret)
 
 
 def _input(body: Body) -> EndpointInput:

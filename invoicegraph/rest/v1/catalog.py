@@ -14,9 +14,10 @@ from starlette.responses import Response
 
 from invoicegraph.db.models import Account, DueDateTerm, PaymentMethod, Product, Series, Tax
 from invoicegraph.rest.endpoint import Call
+from invoicegraph.rest.fields import shaped
 from invoicegraph.rest.v1.models import V1DueDate, V1PaymentMethod, V1Product, V1Series, V1Tax
 from invoicegraph.rest.v1.pagination import envelope, page_request
-from invoicegraph.rest.v1.shapes import timestamp
+from invoicegraph.rest.v1.shapes import stamps
 from invoicegraph.services import catalog, products, taxes
 from invoicegraph.services.pagination import Page
 from invoicegraph.services.refs import Ref
@@ -24,72 +25,25 @@ from invoicegraph.services.taxes import TaxWithRate
 
 
 def product_shape(product: Product) -> V1Product:
-    return V1Product.model_validate(
-        {
-            "id": product.id,
-            "sku": product.sku,
-            "name": product.name,
-            "description": product.description,
-            "price": product.price,
-            "discount": product.discount,
-            "taxes": list(product.tax_ids or []),
-            "active": product.active,
-            "created_at": timestamp(product.created_at),
-            "updated_at": timestamp(product.updated_at or product.created_at),
-        }
-    )
+    taxes = list(product.tax_ids or [])
+    return shaped(V1Product, product, taxes=taxes, **stamps(product))
 
 
 def tax_shape(rate: TaxWithRate) -> V1Tax:
-    return V1Tax.model_validate(
-        {
-            "id": rate.tax.id,
-            "name": rate.tax.name,
-            "kind": rate.tax.kind,
-            "percentage": rate.version.percentage,
-            "version": str(rate.version.uuid),
-            "is_default": rate.tax.is_default,
-            "active": rate.tax.active,
-        }
-    )
+    version = rate.version
+    return shaped(V1Tax, rate.tax, percentage=version.percentage, version=str(version.uuid))
 
 
 def series_shape(series: Series) -> V1Series:
-    return V1Series.model_validate(
-        {
-            "id": series.id,
-            "name": series.code,
-            "description": series.name,
-            "kind": series.kind,
-            "is_default": series.is_default,
-            "active": series.active,
-        }
-    )
+    return shaped(V1Series, series, name=series.code, description=series.name)
 
 
 def payment_method_shape(method: PaymentMethod) -> V1PaymentMethod:
-    return V1PaymentMethod.model_validate(
-        {
-            "id": method.id,
-            "name": method.name,
-            "description": method.description,
-            "kind": method.kind,
-            "is_default": method.is_default,
-            "active": method.active,
-        }
-    )
+    return shaped(V1PaymentMethod, method)
 
 
 def due_date_shape(term: DueDateTerm) -> V1DueDate:
-    return V1DueDate.model_validate(
-        {
-            "id": term.id,
-            "name": term.name,
-            "days": term.days,
-            "is_default": term.is_default,
-            "active": term.active,
-        }
-    )
+    return shaped(V1DueDate, term)
 
 
 # a service's list function: (session, account, page request, **filters) -> page

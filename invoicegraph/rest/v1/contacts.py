@@ -12,39 +12,20 @@ from starlette.responses import Response
 
 from invoicegraph.db.models import Client
 from invoicegraph.rest.endpoint import Call
+from invoicegraph.rest.fields import shaped
 from invoicegraph.rest.v1.catalog import get_one, list_page
 from invoicegraph.rest.v1.models import V1Contact, V1ContactInput
 from invoicegraph.rest.v1.pagination import envelope, page_request
-from invoicegraph.rest.v1.shapes import timestamp
+from invoicegraph.rest.v1.shapes import PARTY, stamps
 from invoicegraph.services import clients
 from invoicegraph.services.clients import ClientInput
 from invoicegraph.services.unset import is_set
 from invoicegraph.sqlread import invoices as sql_reads
 from invoicegraph.sqlread import v1 as sql_v1
 
-# the dialect's names of a client's fields (the invoice's ``issued_to``)
-RENAMED = {"number": "tax_id", "population": "city", "province_state": "province",
-           "zip": "postal_code"}  # fmt: skip
-
 
 def contact_shape(client: Client) -> V1Contact:
-    return V1Contact.model_validate(
-        {
-            "id": client.id,
-            "name": client.name,
-            "number": client.tax_id,
-            "email": client.email,
-            "phone": client.phone,
-            "address": client.address,
-            "population": client.city,
-            "province_state": client.province,
-            "country": client.country,
-            "zip": client.postal_code,
-            "notes": client.notes,
-            "created_at": timestamp(client.created_at),
-            "updated_at": timestamp(client.updated_at or client.created_at),
-        }
-    )
+    return shaped(V1Contact, client, PARTY, **stamps(client))
 
 
 async def list_contacts(call: Call) -> Response:
@@ -80,7 +61,7 @@ async def create_contact(call: Call) -> Response:
     for name in V1ContactInput.model_fields:
         value = call.body.maybe(name)
         if is_set(value):
-            setattr(data, RENAMED.get(name, name), value)
+            setattr(data, PARTY.get(name, name), value)
     async with call.session() as session:
         client = await clients.create_client(session, call.auth.account, data)
     return call.json({"data": contact_shape(client)}, 201)

@@ -9,14 +9,22 @@ always null: we have no business lines.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from invoicegraph.db.models import Account, Invoice, InvoiceLine
-from invoicegraph.rest.fields import Answer
+from invoicegraph.rest.fields import Answer, shaped
 from invoicegraph.rest.v1.currency import currency_out
-from invoicegraph.rest.v1.models import V1Invoice, V1InvoiceSummary
+from invoicegraph.rest.v1.models import (
+    V1Invoice,
+    V1InvoiceSummary,
+    V1IssuedBy,
+    V1IssuedTo,
+    V1Line,
+    V1LineTax,
+)
 from invoicegraph.services.invoices.inputs import TEMPLATE_OPTIONS
 
+A = TypeVar("A", bound=Answer)
 TYPE_ORDINARY, TYPE_PROFORMA, TYPE_RECTIFICATIVE = 1, 2, 3
 INVOICE_TYPES = (
     (TYPE_ORDINARY, "ordinary"),
@@ -31,9 +39,25 @@ KIND_OF_TYPE = {
 }
 
 
+# the dialect's names of a party's (and a contact's) fields, which the seed gives an invoice's
+# ``issued_by`` and ``issued_to``
+PARTY = {"vat": "tax_id", "number": "tax_id", "population": "city", "province_state": "province",
+         "zip": "postal_code"}  # fmt: skip
+INVOICE = {"payment_method": "payment_method_text", "rectification_invoice_id":
+           "rectifies_invoice_id"}  # fmt: skip
+
+
 def timestamp(value: dt.datetime) -> str:
     """``2024-12-01T12:33:44+00:00``, as the seed writes times."""
     return value.astimezone(dt.UTC).isoformat(timespec="seconds")
+
+
+def stamps(row: Any) -> dict[str, str]:
+    """``created_at`` and ``updated_at`` (the creation until the first change)."""
+    return {
+        "created_at": timestamp(row.created_at),
+        "updated_at": timestamp(row.updated_at or row.created_at),
+    }
 
 
 def type_id(invoice: Invoice) -> int:
@@ -42,106 +66,62 @@ def type_id(invoice: Invoice) -> int:
     return TYPE_RECTIFICATIVE if invoice.is_rectificative else TYPE_ORDINARY
 
 
-def owner(account: Account) -> dict[str, Any]:
+def owner(account: Account) -> V1IssuedBy:
     """The account's issuer data in the ``issued_by`` shape (``/v1/info`` ``data.app.owner``)."""
-    return {
-        "name": account.name,
-        "vat": account.tax_id,
-        "address": account.address,
-        "population": account.city,
-        "province_state": account.province,
-        "country": account.country,
-        "zip": account.postal_code,
-    }
+    return shaped(V1IssuedBy, account, PARTY)
 
 
-def issued_by(invoice: Invoice) -> dict[str, Any]:
-    return {
-        "name": invoice.issuer_name,
-        "vat": invoice.issuer_tax_id,
-        "address": invoice.issuer_address,
-        "population": invoice.issuer_city,
-        "province_state": invoice.issuer_province,
-        "country": invoice.issuer_country,
-        "zip": invoice.issuer_postal_code,
-    }
-
-
-def issued_to(invoice: Invoice) -> dict[str, Any] | None:
+def issued_to(invoice: Invoice) -> V1IssuedTo | None:
     if invoice.client_id is None and invoice.recipient_name is None:
         return None
-    return {
-        "id": invoice.client_id,
-        "name": invoice.recipient_name,
-        "number": invoice.recipient_tax_id,
-        "address": invoice.recipient_address,
-        "population": invoice.recipient_city,
-        "province_state": invoice.recipient_province,
-        "country": invoice.recipient_country,
-        "zip": invoice.recipient_postal_code,
-    }
+    return shaped(V1IssuedTo, invoice, PARTY, "recipient_", id=invoice.client_id)
 
 
 def invoice_summary(
     invoice: Invoice, serie_name: str | None, e_invoicing: dict[str, Any] | None
 ) -> Answer:
-    return V1InvoiceSummary.model_validate(
-        {**_head(invoice, serie_name, e_invoicing), **_totals(invoice)}
-    )
+    return _invoice(V1InvoiceSummary, invoice, serie_name, e_invoicing)
 
 
 def invoice_full(
     invoice: Invoice, serie_name: str | None, e_invoicing: dict[str, Any] | None
 ) -> V1Invoice:
-    return V1Invoice.model_validate(
-        {
-            **_head(invoice, serie_name, e_invoicing),
-            "template": template(invoice),
-            "intro_texts": _texts(invoice.intro_texts),
-            "lines": [line_shape(line) for line in invoice.lines],
-            "close_texts": _texts(invoice.close_texts),
-            # the seed's PATCH sends "notes": "" and answers "": no notes read as an empty string
-            "notes": invoice.notes or "",
-            **_totals(invoice),
-        }
+    return _invoice(
+        V1Invoice,
+        invoice,
+        serie_name,
+        e_invoicing,
+        template=template(invoice),
+        intro_texts=_texts(invoice.intro_texts),
+        lines=[line_shape(line) for line in invoice.lines],
+        close_texts=_texts(invoice.close_texts),
+        # the seed's PATCH sends "notes": "" and answers "": no notes read as an empty string
+        notes=invoice.notes or "",
     )
 
 
-def _head(
-    invoice: Invoice, serie_name: str | None, e_invoicing: dict[str, Any] | None
-) -> dict[str, Any]:
-    return {
-        "id": invoice.id,
-        "name": invoice.name,
-        "type_id": type_id(invoice),
-        "serie": {
-            "id": invoice.series_id,
-            "name": serie_name if invoice.series_id is not None else None,
-        },
-        "number": invoice.number,
-        "e_invoicing": e_invoicing,
-        "date": invoice.date,
-        "due_date": invoice.due_date,
-        "payment_method": invoice.payment_method_text,
-        "rectification_invoice_id": invoice.rectifies_invoice_id,
-        "issued_by": issued_by(invoice),
-        "issued_to": issued_to(invoice),
-        "payed_at": invoice.payed_at,
-        "currency": currency_out(invoice.currency),
-        "lang": invoice.lang,
-        "date_format": invoice.date_format,
-        "money_format": invoice.money_format,
-    }
-
-
-def _totals(invoice: Invoice) -> dict[str, Any]:
-    return {
-        "total_before_taxes": invoice.total_before_taxes,
-        "total_taxes": invoice.total_taxes,
-        "total_with_taxes": invoice.total_with_taxes,
-        "created_at": timestamp(invoice.created_at),
-        "updated_at": timestamp(invoice.updated_at or invoice.created_at),
-    }
+def _invoice(
+    model: type[A],
+    invoice: Invoice,
+    serie_name: str | None,
+    e_invoicing: dict[str, Any] | None,
+    **full: Any,
+) -> A:
+    series = invoice.series_id
+    serie = {"id": series, "name": serie_name if series is not None else None}
+    return shaped(
+        model,
+        invoice,
+        INVOICE,
+        type_id=type_id(invoice),
+        serie=serie,
+        e_invoicing=e_invoicing,
+        issued_by=shaped(V1IssuedBy, invoice, PARTY, "issuer_"),
+        issued_to=issued_to(invoice),
+        currency=currency_out(invoice.currency),
+        **full,
+        **stamps(invoice),
+    )
 
 
 def template(invoice: Invoice) -> dict[str, Any]:
@@ -157,28 +137,8 @@ def _texts(texts: list[dict[str, str]] | None) -> list[dict[str, str]]:
     return [{"label": t.get("label", ""), "text": t.get("text", "")} for t in texts or []]
 
 
-def line_shape(line: InvoiceLine) -> dict[str, Any]:
-    return {
-        "sku": line.sku,
-        "product_id": line.product_id,
-        "description": line.description,
-        "quantity": line.quantity,
-        "price": line.price,
-        "discount": line.discount,
-        "business_line_id": None,
-        "subtotal": line.subtotal,
-        "total_discount": line.total_discount,
-        "total_before_taxes": line.total_before_taxes,
-        "taxes": [
-            {
-                "id": tax.tax_id,
-                "name": tax.name,
-                "percentage": tax.percentage,
-                "total": tax.total,
-                "version": tax.tax_version_uuid,
-            }
-            for tax in line.taxes
-        ],
-        "total_taxes": line.total_taxes,
-        "total_with_taxes": line.total_with_taxes,
-    }
+def line_shape(line: InvoiceLine) -> V1Line:
+    taxes = [
+        shaped(V1LineTax, tax, id=tax.tax_id, version=tax.tax_version_uuid) for tax in line.taxes
+    ]
+    return shaped(V1Line, line, business_line_id=None, taxes=taxes)
