@@ -1,4 +1,4 @@
-"""SQL expressions that write JSON text, byte for byte as ``rest.jsonio.dumps`` (orjson) writes
+"""SQL expressions that write JSON text, byte for byte as ``http.jsonio.dumps`` (orjson) writes
 the same values, on PostgreSQL and on SQLite.
 
 Why not ``json_build_object``/``json_agg`` or ``json_object``/``json_group_array``? They build
