@@ -76,7 +76,8 @@ def _round2(value: Decimal) -> Decimal:
 class RawIssuer:
     """The same rows as a created and issued invoice, written with plain SQL: the draft with
     its lines and line taxes in one transaction; then, in another, the series row locked, its
-    counter advanced and the invoice numbered."""
+    counter advanced and the invoice numbered; each transaction records its event
+    (``invoice.created``, ``invoice.issued``) in the outbox, as the app's do."""
 
     def __init__(self, pool: asyncpg.Pool, account_id: int, fixture: Fixture) -> None:
         self.pool = pool
@@ -96,6 +97,7 @@ class RawIssuer:
         vat_total = sum((f[4] for f in figures), Decimal(0))
         irpf_total = sum((f[5] for f in figures), Decimal(0))
         taxes_total = vat_total + irpf_total
+        invoice_uuid = uuid.uuid4()
         async with connection.transaction():
             invoice_id: int = await connection.fetchval(
                 """INSERT INTO invoices (account_id, uuid, status, is_rectificative,
@@ -111,7 +113,7 @@ class RawIssuer:
                     '{}', '[]', '[]')
                 RETURNING id""",
                 self.account_id,
-                uuid.uuid4(),
+                invoice_uuid,
                 dt.date.today(),
                 vat_total,
                 irpf_total,
@@ -157,12 +159,27 @@ class RawIssuer:
                 invoice_id,
                 *([tax[i] for tax in taxes] for i in range(7)),
             )
+            await self.event(connection, "invoice.created", invoice_id, invoice_uuid)
         return invoice_id
+
+    async def event(
+        self, connection: asyncpg.Connection, kind: str, invoice_id: int, invoice_uuid: uuid.UUID
+    ) -> None:
+        await connection.execute(
+            """INSERT INTO events (account_id, uuid, created_at, type, object_kind, object_id,
+                object_uuid, payload)
+            VALUES ($1, $2, now(), $3, 'invoice', $4, $5, '{}')""",
+            self.account_id,
+            uuid.uuid4(),
+            kind,
+            invoice_id,
+            invoice_uuid,
+        )
 
     async def issue(self, connection: asyncpg.Connection, invoice_id: int) -> None:
         async with connection.transaction():
-            await connection.execute(
-                "SELECT id FROM invoices WHERE account_id = $1 AND id = $2 FOR UPDATE",
+            invoice_uuid: uuid.UUID = await connection.fetchval(
+                "SELECT uuid FROM invoices WHERE account_id = $1 AND id = $2 FOR UPDATE",
                 self.account_id,
                 invoice_id,
             )
@@ -191,6 +208,7 @@ class RawIssuer:
                 number,
                 f"{series['code']}{number}",
             )
+            await self.event(connection, "invoice.issued", invoice_id, invoice_uuid)
 
     async def unit(self, n: int) -> None:
         async with self.pool.acquire() as connection:
