@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from invoicegraph.db import models
 from invoicegraph.domain.errors import NotFound
+from invoicegraph.resolvers import compiled_reads
 from invoicegraph.resolvers.common import admin, arg_ref, caller, lookup, query
 from invoicegraph.resolvers.export_queries import ExportQueries
 from invoicegraph.resolvers.prefetch import prefetch_clients, prefetch_lines, read_only
@@ -54,9 +55,7 @@ from invoicegraph.services import (
 from invoicegraph.services.invoices import InvoiceFilter, get_invoice, list_invoices
 from invoicegraph.services.invoices.loading import load_invoice
 from invoicegraph.services.pagination import Page, PageRequest
-from invoicegraph.sqlread import graphql as sql_graphql
 from invoicegraph.sqlread import invoices as sql_invoices
-from invoicegraph.sqlread.page import JsonPage
 
 # what ``taxBreakdown`` reads of each line tax
 BREAKDOWN_FIELDS = frozenset(
@@ -171,6 +170,11 @@ LIST_PAGE = PageRequest(limit=100, descending=False, with_total=False)
 class Query(ExportQueries, WebhookEndpointQueries):
     @strawberry.field(description="Any object by its global id; null when there is none.")
     async def node(self, info: Info, id: GlobalId) -> Node | None:
+        decoded = from_global_id(str(id))
+        if decoded is not None:
+            compiler = compiled_reads.object_compiler(info, decoded[0])
+            if compiler is not None:  # the selection is covered: the JSON comes from SQL
+                return await compiled_reads.compiled_object(info, decoded[0], decoded[1], compiler)  # type: ignore[return-value]
         return (await _nodes(info, [id], "id"))[0]
 
     @strawberry.field(
@@ -189,6 +193,9 @@ class Query(ExportQueries, WebhookEndpointQueries):
     @strawberry.field(description="An invoice by global id, UUID or integer id.")
     async def invoice(self, info: Info, id: Id) -> Invoice | None:
         ref = arg_ref(id, "id", "Invoice")
+        compiler = compiled_reads.object_compiler(info, "Invoice")
+        if compiler is not None:
+            return await compiled_reads.compiled_object(info, "Invoice", ref, compiler)  # type: ignore[return-value]
         return await lookup(info, lambda s, a: get_invoice(s, a, ref))  # type: ignore[return-value]
 
     @strawberry.field(description="The account's invoices, newest first unless ordered.")
@@ -227,18 +234,14 @@ class Query(ExportQueries, WebhookEndpointQueries):
             external_reference=flt.external_reference,
             search=flt.search,
         )
-        if info.context.settings.sql_reads:
-            plan = sql_graphql.connection_plan(info._raw_info)
-            if plan is not None:  # the selection is covered: the page's JSON comes from SQL
-                compiler = plan.compiler
-
-                async def built(session: AsyncSession, account: models.Account) -> JsonPage:
-                    return await sql_invoices.invoice_page(
-                        session, account, request, service_filter, compiler
-                    )
-
-                page = await query(info, built)
-                return sql_graphql.connection_answer(plan, page, flipped)  # type: ignore[return-value]
+        plan = compiled_reads.connection_plan(info)
+        if plan is not None:  # the selection is covered: the page's JSON comes from SQL
+            return await compiled_reads.compiled_connection(  # type: ignore[return-value]
+                info,
+                plan,
+                lambda s, a, c: sql_invoices.invoice_page(s, a, request, service_filter, c),
+                flipped,
+            )
         line_fields = selected_below_nodes(info, "lines")
         tax_fields = selected_below_nodes(info, "lines", "taxes")
         if selected_below_nodes(info, "taxBreakdown") is not None:
@@ -269,6 +272,9 @@ class Query(ExportQueries, WebhookEndpointQueries):
     @strawberry.field(description="A client by id; null when there is none.")
     async def client(self, info: Info, id: Id) -> Client | None:
         ref = arg_ref(id, "id", "Client")
+        compiler = compiled_reads.object_compiler(info, "Client")
+        if compiler is not None:
+            return await compiled_reads.compiled_object(info, "Client", ref, compiler)  # type: ignore[return-value]
         return await lookup(info, lambda s, a: clients.get_client(s, a, ref))  # type: ignore[return-value]
 
     @strawberry.field(description="The account's clients, newest first.")
@@ -283,6 +289,16 @@ class Query(ExportQueries, WebhookEndpointQueries):
         tax_id: Annotated[str | None, described("Clients with exactly this tax id.")] = None,
     ) -> Connection[Client]:
         request, flipped = _relay_page(info, first, after, last, before)
+        plan = compiled_reads.connection_plan(info)
+        if plan is not None:
+            return await compiled_reads.compiled_connection(  # type: ignore[return-value]
+                info,
+                plan,
+                lambda s, a, c: sql_invoices.client_page(
+                    s, a, request, c, search=search, tax_id=tax_id
+                ),
+                flipped,
+            )
         page = await query(
             info, lambda s, a: clients.list_clients(s, a, request, search=search, tax_id=tax_id)
         )
@@ -291,6 +307,9 @@ class Query(ExportQueries, WebhookEndpointQueries):
     @strawberry.field(description="A quote by id; null when there is none.")
     async def quote(self, info: Info, id: Id) -> Quote | None:
         ref = arg_ref(id, "id", "Quote")
+        compiler = compiled_reads.object_compiler(info, "Quote")
+        if compiler is not None:
+            return await compiled_reads.compiled_object(info, "Quote", ref, compiler)  # type: ignore[return-value]
         return await lookup(info, lambda s, a: quotes.get_quote(s, a, ref))  # type: ignore[return-value]
 
     @strawberry.field(description="The account's quotes, newest first.")
@@ -306,6 +325,23 @@ class Query(ExportQueries, WebhookEndpointQueries):
         request, flipped = _relay_page(info, first, after, last, before)
         flt = filter or QuoteFilterInput()
         client_ref = arg_ref(flt.client_id, "filter.clientId", "Client") if flt.client_id else None
+        status = flt.status.value if flt.status else None
+        plan = compiled_reads.connection_plan(info)
+        if plan is not None:
+            return await compiled_reads.compiled_connection(  # type: ignore[return-value]
+                info,
+                plan,
+                lambda s, a, c: sql_invoices.quote_page(
+                    s,
+                    a,
+                    request,
+                    c,
+                    external_reference=flt.external_reference,
+                    status=status,
+                    client=client_ref,
+                ),
+                flipped,
+            )
         with_lines = _selected(info, "edges", "node", "lines") or _selected(info, "nodes", "lines")
         page = await query(
             info,
@@ -314,7 +350,7 @@ class Query(ExportQueries, WebhookEndpointQueries):
                 a,
                 request,
                 external_reference=flt.external_reference,
-                status=flt.status.value if flt.status else None,
+                status=status,
                 client=client_ref,
                 with_lines=with_lines,
             ),

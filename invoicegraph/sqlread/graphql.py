@@ -1,15 +1,17 @@
-"""GraphQL invoice connections answered with JSON the database writes, compiled from the
-request's selection.
+"""GraphQL reads answered with JSON the database writes, compiled from the request's
+selection: the invoice, quote and client connections and single reads (``invoice(id:)``,
+``quote(id:)``, ``client(id:)`` and ``node(id:)`` of those types).
 
-Strawberry keeps the schema, parsing and validation. The ``invoices`` resolver asks
-``invoice_shape`` whether the selection below the connection's nodes is one this compiler
-covers: plain fields of ``Invoice``, its ``client`` and its ``lines`` with their ``taxes``, with
-aliases and fragments on those types, no directives. When it is, the page is one statement
-whose rows are the nodes' JSON (``sqlread.page``); the connection around them (edges, cursors,
-page info, total) is assembled from the page, and the resolver returns it as ``Prebuilt``,
-which the execution context (``schema.execution``) puts into the answer as it is, with no
-completion per field. Anything else (another field, a directive, a fragment on an interface)
-answers through the general path, unchanged.
+Strawberry keeps the schema, parsing and validation. A resolver asks ``connection_plan`` (a
+connection) or ``object_compiler`` (one object) whether the selection is one this compiler
+covers: plain fields of the object, the relations of ``RELATIONS`` (an invoice's or quote's
+``client`` and ``lines``, a line's ``taxes``), with aliases and fragments that apply to those
+types (``... on Invoice``, ``... on Node``), no directives. When it is, a page is one statement
+whose rows are the nodes' JSON (``sqlread.page``) and a single read one statement answering
+one row's JSON; the connection around a page (edges, cursors, page info, total) is assembled
+from the page, and the resolver returns the answer as ``Prebuilt``, which the execution
+context (``schema.execution``) puts into the answer as it is, with no completion per field.
+Anything else (another field, a directive) answers through the general path, unchanged.
 
 Values are written as the schema's scalars serialise them: ``Decimal`` as a string with at
 least two decimals (``schema.scalars.serialize_decimal``), dates and times ISO 8601, enums by
@@ -34,11 +36,19 @@ from graphql import (
     InlineFragmentNode,
     SelectionSetNode,
 )
-from sqlalchemy import BigInteger, Boolean, Date, Integer, String, Text, Uuid
+from sqlalchemy import BigInteger, Boolean, Date, Integer, String, Table, Text, Uuid
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
-from invoicegraph.db.models import Client, Invoice, InvoiceLine, InvoiceLineTax
+from invoicegraph.db.models import (
+    Client,
+    Invoice,
+    InvoiceLine,
+    InvoiceLineTax,
+    Quote,
+    QuoteLine,
+    QuoteLineTax,
+)
 from invoicegraph.db.types import ExactDecimal, UTCDateTime
 from invoicegraph.sqlread.documents import Compiler, Flavour
 from invoicegraph.sqlread.jsontext import JsonSql, sql_text
@@ -54,24 +64,66 @@ class Prebuilt:
     value: Any
 
 
-TABLES = {
-    "Invoice": Invoice.__table__,
-    "Client": Client.__table__,
-    "InvoiceLine": InvoiceLine.__table__,
-    "LineTax": InvoiceLineTax.__table__,
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """How a field's object (or list) is read: its table, the alias it is read as, and its
+    link to the parent row (``{p}`` is the parent's alias); ``order`` is a list's order."""
+
+    table: Table
+    alias: str
+    link: str
+    order: str | None = None
+
+
+def _table(model: Any) -> Table:
+    table: Table = model.__table__
+    return table
+
+
+# the types whose rows are read at the top of a page or a single read, over their own table
+ROOTS: dict[str, Table] = {
+    "Invoice": _table(Invoice),
+    "Quote": _table(Quote),
+    "Client": _table(Client),
 }
-ALIASES = {
-    "Invoice": "invoices",
-    "Client": "gq_client",
-    "InvoiceLine": "gq_line",
-    "LineTax": "gq_tax",
+_CLIENT = Relation(
+    _table(Client),
+    "gq_client",
+    "gq_client.account_id = {p}.account_id AND gq_client.id = {p}.client_id",
+)
+RELATIONS: dict[tuple[str, str], Relation] = {
+    ("Invoice", "client"): _CLIENT,
+    ("Invoice", "lines"): Relation(
+        _table(InvoiceLine),
+        "gq_line",
+        "gq_line.account_id = {p}.account_id AND gq_line.invoice_id = {p}.id",
+        "gq_line.position, gq_line.id",
+    ),
+    ("InvoiceLine", "taxes"): Relation(
+        _table(InvoiceLineTax),
+        "gq_tax",
+        "gq_tax.account_id = {p}.account_id AND gq_tax.line_id = {p}.id",
+        "gq_tax.position, gq_tax.id",
+    ),
+    ("Quote", "client"): _CLIENT,
+    ("Quote", "lines"): Relation(
+        _table(QuoteLine),
+        "gq_line",
+        "gq_line.account_id = {p}.account_id AND gq_line.quote_id = {p}.id",
+        "gq_line.position, gq_line.id",
+    ),
+    ("QuoteLine", "taxes"): Relation(
+        _table(QuoteLineTax),
+        "gq_tax",
+        "gq_tax.account_id = {p}.account_id AND gq_tax.line_id = {p}.id",
+        "gq_tax.position, gq_tax.id",
+    ),
 }
-# fields with a resolver of their own that the compiler writes
+# fields with a resolver of their own that the compiler writes (besides the relations)
 SPECIAL = {
-    "Invoice": {"id", "legacyId", "kind", "isPaid", "client", "lines"},
+    "Invoice": {"id", "legacyId", "kind", "isPaid"},
+    "Quote": {"id", "legacyId"},
     "Client": {"id", "legacyId"},
-    "InvoiceLine": {"taxes"},
-    "LineTax": set(),
 }
 
 
@@ -84,12 +136,21 @@ def _named(type_: GraphQLOutputType) -> GraphQLOutputType:
 # ── which selections are covered ───────────────────────────────────────────────────────────
 
 
+def _applies(type_: GraphQLObjectType) -> frozenset[str]:
+    """The type conditions whose fragments apply to an object of this type: its own name and
+    its interfaces' (``... on Node``)."""
+    return frozenset([type_.name, *(interface.name for interface in type_.interfaces)])
+
+
 def _collect(
     selection_set: SelectionSetNode | None,
-    type_name: str,
+    applies: frozenset[str],
     fragments: dict[str, Any],
     out: list[tuple[str, FieldNode]],
 ) -> bool:
+    """The fields selected of an object, through the fragments that apply to it (``applies``:
+    its type's names); a fragment on another type does not apply and is passed over, as
+    graphql-core's field collection passes it over."""
     if selection_set is None:
         return False
     for node in selection_set.selections:
@@ -102,15 +163,17 @@ def _collect(
             fragment = fragments.get(node.name.value)
             if fragment is None or getattr(fragment, "variable_definitions", None):
                 return False
-            if fragment.directives or fragment.type_condition.name.value != type_name:
+            if fragment.directives:
                 return False
-            if not _collect(fragment.selection_set, type_name, fragments, out):
+            if fragment.type_condition.name.value not in applies:
+                continue
+            if not _collect(fragment.selection_set, applies, fragments, out):
                 return False
         elif isinstance(node, InlineFragmentNode):
             condition = node.type_condition
-            if condition is not None and condition.name.value != type_name:
-                return False
-            if not _collect(node.selection_set, type_name, fragments, out):
+            if condition is not None and condition.name.value not in applies:
+                continue
+            if not _collect(node.selection_set, applies, fragments, out):
                 return False
         else:
             return False
@@ -121,9 +184,9 @@ SCALARS = {"String", "Int", "Boolean", "Date", "DateTime", "Decimal", "UUID"}
 COLUMN_TYPES = (ExactDecimal, UTCDateTime, Boolean, Date, Uuid, Integer, BigInteger, String, Text)
 
 
-def _plain_column(type_: GraphQLObjectType, name: str) -> str | None:
-    """The column a plain field reads (an attribute of the row, no resolver, no extension,
-    a scalar or enum the compiler writes), or None."""
+def _plain_column(type_: GraphQLObjectType, table: Table, name: str) -> str | None:
+    """The column of ``table`` a plain field reads (an attribute of the row, no resolver, no
+    extension, a scalar or enum the compiler writes), or None."""
     field = type_.fields[name]
     definition = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
     if not isinstance(definition, StrawberryField) or field.args:
@@ -133,7 +196,6 @@ def _plain_column(type_: GraphQLObjectType, name: str) -> str | None:
     if definition.default_resolver is not getattr or definition.permission_classes:
         return None
     column = definition.python_name
-    table = TABLES[type_.name]
     if column not in table.c or not isinstance(table.c[column].type, COLUMN_TYPES):
         return None
     named = _named(field.type)
@@ -147,33 +209,55 @@ def _plain_column(type_: GraphQLObjectType, name: str) -> str | None:
 
 
 def shape_of(
-    selection_set: SelectionSetNode | None, type_: GraphQLObjectType, fragments: dict[str, Any]
+    selection_set: SelectionSetNode | None,
+    type_: GraphQLObjectType,
+    fragments: dict[str, Any],
 ) -> Shape | None:
-    """The selection as a ``Shape`` when the compiler covers all of it, else None."""
+    """The selection of a root type (``ROOTS``) as a ``Shape`` when the compiler covers all
+    of it, else None."""
+    if type_.name not in ROOTS:
+        return None
+    return _shape([selection_set], type_, ROOTS[type_.name], fragments)
+
+
+def _shape(
+    selection_sets: list[SelectionSetNode | None],
+    type_: GraphQLObjectType,
+    table: Table,
+    fragments: dict[str, Any],
+) -> Shape | None:
+    """The fields these selections ask of a row of ``table``. Fields of one response key are
+    merged as graphql-core merges them (validation made them the same field): answered once,
+    where the key first appears, with their sub-selections together."""
     fields: list[tuple[str, FieldNode]] = []
-    if not _collect(selection_set, type_.name, fragments, fields):
-        return None
-    keys = [key for key, _ in fields]
-    if len(set(keys)) != len(keys):  # merged fields: left to graphql-core
-        return None
-    shape: list[tuple[str, str, Shape | None]] = []
+    for selection_set in selection_sets:
+        if not _collect(selection_set, _applies(type_), fragments, fields):
+            return None
+    merged: dict[str, list[FieldNode]] = {}
     for key, node in fields:
-        name = node.name.value
+        merged.setdefault(key, []).append(node)
+    special = SPECIAL.get(type_.name, set())
+    shape: list[tuple[str, str, Shape | None]] = []
+    for key, nodes in merged.items():
+        name = nodes[0].name.value
+        if any(node.name.value != name or node.arguments for node in nodes):
+            return None
         if name == "__typename":
             shape.append((key, name, None))
             continue
-        if name not in type_.fields or node.arguments:
+        if name not in type_.fields:
             return None
         named = _named(type_.fields[name].type)
         if isinstance(named, GraphQLObjectType):
-            if name not in SPECIAL[type_.name] or named.name not in TABLES:
+            relation = RELATIONS.get((type_.name, name))
+            if relation is None:
                 return None
-            sub = shape_of(node.selection_set, named, fragments)
+            sub = _shape([node.selection_set for node in nodes], named, relation.table, fragments)
             if sub is None:
                 return None
             shape.append((key, name, sub))
-        elif name in SPECIAL[type_.name] or _plain_column(type_, name) is not None:
-            if node.selection_set is not None:
+        elif name in special or _plain_column(type_, table, name) is not None:
+            if any(node.selection_set is not None for node in nodes):
                 return None
             shape.append((key, name, None))
         else:
@@ -193,10 +277,10 @@ def _enum(j: JsonSql, ref: str, enum: GraphQLEnumType) -> str:
     return f"(CASE {ref} {cases} ELSE 'null' END)"
 
 
-def _leaf(j: JsonSql, type_: GraphQLObjectType, alias: str, name: str) -> str:
-    column_name = _plain_column(type_, name)
+def _leaf(j: JsonSql, type_: GraphQLObjectType, table: Table, alias: str, name: str) -> str:
+    column_name = _plain_column(type_, table, name)
     assert column_name is not None
-    column = TABLES[type_.name].c[column_name]
+    column = table.c[column_name]
     named = _named(type_.fields[name].type)
     ref = f"{alias}.{column_name}"
     if isinstance(named, GraphQLEnumType):
@@ -208,8 +292,15 @@ def _leaf(j: JsonSql, type_: GraphQLObjectType, alias: str, name: str) -> str:
     return j.column(alias, column)
 
 
-def _object(j: JsonSql, type_: GraphQLObjectType, shape: Shape, flavour: Flavour) -> str:
-    alias = ALIASES[type_.name]
+def _object(
+    j: JsonSql,
+    type_: GraphQLObjectType,
+    table: Table,
+    alias: str,
+    shape: Shape,
+    flavour: Flavour,
+) -> str:
+    """The JSON of a row of ``table``, read as ``alias``."""
     pairs: list[tuple[str, str]] = []
     for key, name, sub in shape:
         if name == "__typename":
@@ -234,43 +325,30 @@ def _object(j: JsonSql, type_: GraphQLObjectType, shape: Shape, flavour: Flavour
         elif sub is not None:
             child = _named(type_.fields[name].type)
             assert isinstance(child, GraphQLObjectType)
-            pairs.append((key, _relation(j, type_, name, child, sub, flavour)))
+            pairs.append((key, _relation(j, type_, alias, name, child, sub, flavour)))
         else:
-            pairs.append((key, _leaf(j, type_, alias, name)))
+            pairs.append((key, _leaf(j, type_, table, alias, name)))
     return j.obj(pairs)
 
 
 def _relation(
     j: JsonSql,
     parent: GraphQLObjectType,
+    parent_alias: str,
     name: str,
     child: GraphQLObjectType,
     shape: Shape,
     flavour: Flavour,
 ) -> str:
-    p = ALIASES[parent.name]
-    item = _object(j, child, shape, flavour)
-    if (parent.name, name) == ("Invoice", "client"):
-        return (
-            f"coalesce((SELECT {item} FROM clients AS gq_client"
-            f" WHERE gq_client.account_id = {p}.account_id AND gq_client.id = {p}.client_id),"
-            " 'null')"
-        )
-    if (parent.name, name) == ("Invoice", "lines"):
-        return j.array(
-            item,
-            f"FROM invoice_lines AS gq_line WHERE gq_line.account_id = {p}.account_id"
-            f" AND gq_line.invoice_id = {p}.id",
-            "gq_line.position, gq_line.id",
-        )
-    if (parent.name, name) == ("InvoiceLine", "taxes"):
-        return j.array(
-            item,
-            f"FROM invoice_line_taxes AS gq_tax WHERE gq_tax.account_id = {p}.account_id"
-            f" AND gq_tax.line_id = {p}.id",
-            "gq_tax.position, gq_tax.id",
-        )
-    raise ValueError(f"no relation {parent.name}.{name}")
+    relation = RELATIONS[(parent.name, name)]
+    item = _object(j, child, relation.table, relation.alias, shape, flavour)
+    source = (
+        f"FROM {relation.table.name} AS {relation.alias}"
+        f" WHERE {relation.link.format(p=parent_alias)}"
+    )
+    if relation.order is None:
+        return f"coalesce((SELECT {item} {source}), 'null')"
+    return j.array(item, source, relation.order)
 
 
 _COMPILERS: dict[tuple[int, Shape], tuple[GraphQLObjectType, Compiler]] = {}
@@ -278,18 +356,32 @@ MAX_COMPILERS = 256
 
 
 def invoice_compiler(type_: GraphQLObjectType, shape: Shape) -> Compiler:
-    """One compiler per selection (kept, so that ``documents.document_sql`` caches its SQL)."""
+    """One compiler per selection of a root type (``ROOTS``: invoices, quotes, clients), kept
+    so that ``documents.document_sql`` caches its SQL."""
     known = _COMPILERS.get((id(type_), shape))
     if known is not None:
         return known[1]
 
+    table = ROOTS[type_.name]
+
     def compile_node(j: JsonSql, flavour: Flavour) -> str:
-        return _object(j, type_, shape, flavour)
+        return _object(j, type_, table, table.name, shape, flavour)
 
     if len(_COMPILERS) >= MAX_COMPILERS:
         _COMPILERS.clear()
     _COMPILERS[(id(type_), shape)] = (type_, compile_node)  # the type is kept: its id stays
     return compile_node
+
+
+def object_compiler(info: Any, type_name: str) -> Compiler | None:
+    """The compiler of a single read's selection (graphql-core's resolve info of a field that
+    answers one object: of type ``type_name``, or a ``Node`` that is one), or None when the
+    compiler does not cover all of it."""
+    type_ = info.schema.get_type(type_name)
+    if len(info.field_nodes) != 1 or not isinstance(type_, GraphQLObjectType):
+        return None
+    shape = shape_of(info.field_nodes[0].selection_set, type_, info.fragments)
+    return None if shape is None else invoice_compiler(type_, shape)
 
 
 # ── the connection around the nodes ────────────────────────────────────────────────────────
@@ -322,7 +414,7 @@ def connection_plan(info: Any) -> ConnectionPlan | None:
         return None
     fragments = info.fragments
     top: list[tuple[str, FieldNode]] = []
-    if not _collect(info.field_nodes[0].selection_set, type_.name, fragments, top):
+    if not _collect(info.field_nodes[0].selection_set, _applies(type_), fragments, top):
         return None
     node_type: GraphQLObjectType | None = None
     shapes: set[Shape] = set()
@@ -345,7 +437,7 @@ def connection_plan(info: Any) -> ConnectionPlan | None:
             fields.append((key, name, ()))
             continue
         inner: list[tuple[str, FieldNode]] = []
-        if not _collect(node.selection_set, field_type.name, fragments, inner):
+        if not _collect(node.selection_set, _applies(field_type), fragments, inner):
             return None
         allowed = EDGE_FIELDS if name == "edges" else PAGE_INFO_FIELDS
         if any(child.name.value not in allowed or child.arguments for _, child in inner):
@@ -363,7 +455,7 @@ def connection_plan(info: Any) -> ConnectionPlan | None:
         fields.append((key, name, tuple((k, child.name.value) for k, child in inner)))
     if len({key for key, _, _ in fields}) != len(fields) or len(shapes) > 1:
         return None
-    if node_type is None or node_type.name != "Invoice":
+    if node_type is None or node_type.name not in ROOTS:
         return None
     return ConnectionPlan(type_, tuple(fields), node_type, shapes.pop())
 

@@ -5,6 +5,7 @@ Engine-independent, so these run on SQLite only."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -178,16 +179,28 @@ async def test_syntax_and_unknown_fields_have_codes(http: httpx.AsyncClient, key
     )
 
 
+@pytest.mark.parametrize(
+    ("module", "name", "query"),
+    [
+        # the general path (a directive is not compiled) and the SQL-built one
+        ("invoicegraph.services.clients", "list_clients", "{ clients { nodes { id @skip(if: false) } } }"),
+        ("invoicegraph.sqlread.invoices", "client_page", "{ clients { nodes { id } } }"),
+    ],
+    ids=["general", "compiled"],
+)  # fmt: skip
 async def test_an_unexpected_failure_is_masked_with_a_code(
-    http: httpx.AsyncClient, key: str, monkeypatch: pytest.MonkeyPatch
+    http: httpx.AsyncClient,
+    key: str,
+    monkeypatch: pytest.MonkeyPatch,
+    module: str,
+    name: str,
+    query: str,
 ) -> None:
-    from invoicegraph.services import clients
-
     async def broken(*_args: Any, **_kwargs: Any) -> Any:
         raise RuntimeError("relation clients_secret does not exist")
 
-    monkeypatch.setattr(clients, "list_clients", broken)
-    errors = await _errors(http, key, "{ clients { nodes { id } } }")
+    monkeypatch.setattr(importlib.import_module(module), name, broken)
+    errors = await _errors(http, key, query)
     assert errors[0]["message"] == "Unexpected error."
     assert errors[0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
     assert "clients_secret" not in str(errors)
