@@ -21,7 +21,7 @@ INVOICE = ("/id", "/invoices/{id}")
 HOOK = ("/id", "/webhook-endpoints/{id}")
 
 OPERATIONS = [
-    Operation("GET", "/invoices", invoices.list_invoices_route, m.ApiInvoiceList,
+    Operation("GET", "/invoices", invoices.list_invoices_route, m.list_of(m.ApiInvoice),
               query=m.ApiInvoiceQuery),
     Operation("POST", "/invoices", invoices.create_invoice_route, m.ApiInvoice, 201,
               body=m.ApiInvoiceInput, write=True, links=INVOICE),
@@ -39,7 +39,7 @@ OPERATIONS = [
               query=m.ApiXmlQuery, errors=(409,)),
     Operation("POST", "/invoices/{id}/void", invoices.void_invoice_route, m.ApiInvoice,
               body=m.ApiVoidInput, body_required=False, write=True, errors=(409,)),
-    Operation("GET", "/clients", clients.list_clients_route, m.ApiClientList,
+    Operation("GET", "/clients", clients.list_clients_route, m.list_of(m.ApiClient),
               query=m.ApiClientQuery),
     Operation("POST", "/clients", clients.create_client_route, m.ApiClient, 201,
               body=m.ApiClientInput, write=True, links=("/id", "/clients/{id}")),
@@ -47,7 +47,8 @@ OPERATIONS = [
               m.ApiFindOrCreateResult, 201, also=200, body=m.ApiFindOrCreateInput, write=True,
               links=("/client/id", "/clients/{id}")),
     Operation("GET", "/clients/{id}", clients.get_client_route, m.ApiClient, etag=True),
-    Operation("GET", "/quotes", quotes.list_quotes_route, m.ApiQuoteList, query=m.ApiQuoteQuery),
+    Operation("GET", "/quotes", quotes.list_quotes_route, m.list_of(m.ApiQuote),
+              query=m.ApiQuoteQuery),
     Operation("POST", "/quotes", quotes.create_quote_route, m.ApiQuote, 201,
               body=m.ApiQuoteInput, write=True, links=("/id", "/quotes/{id}")),
     Operation("GET", "/quotes/{id}", quotes.get_quote_route, m.ApiQuote, etag=True),
@@ -56,7 +57,7 @@ OPERATIONS = [
     Operation("GET", "/exports/invoices", exports.export_invoices_route, exports.FILES,
               query=exports.ApiExportQuery),
     Operation("GET", "/webhook-endpoints", hooks.list_webhook_endpoints_route,
-              wm.ApiWebhookEndpointList, query=wm.ApiWebhookEndpointQuery),
+              m.list_of(wm.ApiWebhookEndpoint), query=wm.ApiWebhookEndpointQuery),
     Operation("POST", "/webhook-endpoints", hooks.create_webhook_endpoint_route,
               wm.ApiWebhookEndpointWithSecret, 201, body=wm.ApiWebhookEndpointInput, write=True,
               admin=True, links=HOOK),

@@ -8,7 +8,7 @@ from starlette.responses import Response
 
 from invoicegraph.rest.api import parse
 from invoicegraph.rest.api.models import ApiClientQuery
-from invoicegraph.rest.api.shapes import client_json
+from invoicegraph.rest.api.shapes import client_json, cursor_page
 from invoicegraph.rest.endpoint import Call
 from invoicegraph.services.clients import (
     create_client,
@@ -25,32 +25,15 @@ async def list_clients_route(call: Call) -> Response:
     email; ``?tax_id=`` matches a tax id exactly."""
     query: ApiClientQuery = call.params
     page = parse.page_request(query.limit, query.cursor)
-    if call.sql_reads:
-        async with call.session() as session:
-            built = await sql_reads.client_page(
-                session,
-                call.auth.account,
-                page,
-                sql_api.client,
-                search=query.search,
-                tax_id=query.tax_id,
-            )
-        return call.json(
-            {
-                "data": built.data,
-                "next_cursor": built.cursor(len(built.items) - 1) if built.has_next else None,
-            }
-        )
+    filters = {"search": query.search, "tax_id": query.tax_id}
     async with call.session() as session:
-        found = await list_clients(
-            session, call.auth.account, page, search=query.search, tax_id=query.tax_id
-        )
-    return call.json(
-        {
-            "data": [client_json(client) for client in found.items],
-            "next_cursor": found.cursors[-1] if found.has_next else None,
-        }
-    )
+        if call.sql_reads:
+            built = await sql_reads.client_page(
+                session, call.auth.account, page, sql_api.client, **filters
+            )
+            return call.json(cursor_page(built.data, built))
+        found = await list_clients(session, call.auth.account, page, **filters)
+    return call.json(cursor_page([client_json(client) for client in found.items], found))
 
 
 async def create_client_route(call: Call) -> Response:

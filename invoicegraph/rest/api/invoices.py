@@ -13,7 +13,7 @@ from invoicegraph.db.models import Invoice
 from invoicegraph.rest.api import parse
 from invoicegraph.rest.api.fieldnames import dialect_names
 from invoicegraph.rest.api.models import ApiInvoice, ApiInvoiceQuery
-from invoicegraph.rest.api.shapes import invoice_json
+from invoicegraph.rest.api.shapes import cursor_page, invoice_json
 from invoicegraph.rest.endpoint import Call
 from invoicegraph.services.invoices import (
     InvoiceFilter,
@@ -58,25 +58,14 @@ async def list_invoices_route(call: Call) -> Response:
     flt = InvoiceFilter(
         external_reference=query.external_reference, status=query.status, client=query.client_id
     )
-    if call.sql_reads:
-        async with call.session() as session:
+    async with call.session() as session:
+        if call.sql_reads:
             built = await sql_invoices.invoice_page(
                 session, call.auth.account, page, flt, sql_api.invoice
             )
-        return call.json(
-            {
-                "data": built.data,
-                "next_cursor": built.cursor(len(built.items) - 1) if built.has_next else None,
-            }
-        )
-    async with call.session() as session:
+            return call.json(cursor_page(built.data, built))
         found = await list_invoices(session, call.auth.account, page, flt, with_lines=True)
-    return call.json(
-        {
-            "data": await _shaped(call, found.items),
-            "next_cursor": found.cursors[-1] if found.has_next else None,
-        }
-    )
+    return call.json(cursor_page(await _shaped(call, found.items), found))
 
 
 async def create_invoice_route(call: Call) -> Response:

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from functools import cache
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, create_model
 
 from invoicegraph.domain.rectification import CAUSES
 from invoicegraph.rest.fields import (
@@ -385,19 +386,16 @@ class ApiInvoice(Answer):
     updated_at: Timestamp | None
 
 
-class ApiInvoiceList(Answer):
-    data: list[ApiInvoice]
-    next_cursor: str | None = Field(description="pass as ?cursor= for the next page")
-
-
-class ApiQuoteList(Answer):
-    data: list[ApiQuote]
-    next_cursor: str | None = Field(description="pass as ?cursor= for the next page")
-
-
-class ApiClientList(Answer):
-    data: list[ApiClient]
-    next_cursor: str | None = Field(description="pass as ?cursor= for the next page")
+@cache
+def list_of(item: type[Answer]) -> Any:
+    """A page of a cursor list, ``{data, next_cursor}``, named after its item (``ApiQuoteList``)."""
+    cursor = Field(description="pass as ?cursor= for the next page")
+    return create_model(
+        f"{item.__name__}List",
+        __base__=Answer,
+        data=(list[item], ...),
+        next_cursor=(str | None, cursor),
+    )
 
 
 class ApiFindOrCreateResult(Answer):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import orjson
 from starlette.responses import Response
@@ -11,7 +12,7 @@ from invoicegraph.db.models import Quote
 from invoicegraph.rest.api import parse
 from invoicegraph.rest.api.fieldnames import QUOTE_FIELDS, dialect_names
 from invoicegraph.rest.api.models import ApiQuote, ApiQuoteQuery
-from invoicegraph.rest.api.shapes import quote_json
+from invoicegraph.rest.api.shapes import cursor_page, quote_json
 from invoicegraph.rest.endpoint import Call
 from invoicegraph.services.public_ids import quote_public_ids
 from invoicegraph.services.quotes import create_quote, get_quote, list_quotes
@@ -30,39 +31,19 @@ async def list_quotes_route(call: Call) -> Response:
     ``?status=`` and ``?client_id=`` narrow further."""
     query: ApiQuoteQuery = call.params
     page = parse.page_request(query.limit, query.cursor)
-    if call.sql_reads:
-        async with call.session() as session:
-            built = await sql_reads.quote_page(
-                session,
-                call.auth.account,
-                page,
-                sql_api.quote,
-                external_reference=query.external_reference,
-                status=query.status,
-                client=query.client_id,
-            )
-        return call.json(
-            {
-                "data": built.data,
-                "next_cursor": built.cursor(len(built.items) - 1) if built.has_next else None,
-            }
-        )
+    filters: dict[str, Any] = {
+        "external_reference": query.external_reference,
+        "status": query.status,
+        "client": query.client_id,
+    }
     async with call.session() as session:
-        found = await list_quotes(
-            session,
-            call.auth.account,
-            page,
-            external_reference=query.external_reference,
-            status=query.status,
-            client=query.client_id,
-            with_lines=True,
-        )
-    return call.json(
-        {
-            "data": await _shaped(call, found.items),
-            "next_cursor": found.cursors[-1] if found.has_next else None,
-        }
-    )
+        if call.sql_reads:
+            built = await sql_reads.quote_page(
+                session, call.auth.account, page, sql_api.quote, **filters
+            )
+            return call.json(cursor_page(built.data, built))
+        found = await list_quotes(session, call.auth.account, page, **filters, with_lines=True)
+    return call.json(cursor_page(await _shaped(call, found.items), found))
 
 
 async def create_quote_route(call: Call) -> Response:

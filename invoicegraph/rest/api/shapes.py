@@ -11,7 +11,9 @@ from invoicegraph.db.models import Client, Invoice, InvoiceLine, Quote, QuoteLin
 from invoicegraph.domain.money import LineFigures, breakdown, stored_figures
 from invoicegraph.rest.api.models import ApiClient, ApiInvoice, ApiItem, ApiQuote
 from invoicegraph.rest.fields import shaped
+from invoicegraph.services.pagination import Page
 from invoicegraph.services.public_ids import PublicIds
+from invoicegraph.sqlread.page import JsonPage
 
 if TYPE_CHECKING:
     from invoicegraph.services.verifactu.state import EInvoicing
@@ -26,6 +28,14 @@ INVOICE = {**TOTALS, "invoice_date": "date", "vat_total": "total_vat",
            "withholding_total": "total_withholding", "is_corrective": "is_rectificative",
            "causa_rectificacion": "rectification_cause",
            "rectification_status": "rectified_status"}  # fmt: skip
+
+
+def cursor_page(data: Any, page: Page[Any] | JsonPage) -> dict[str, Any]:
+    """A page of a cursor list (``list_of``): ``next_cursor`` is its last item's, if more follow."""
+    if not page.has_next:
+        return {"data": data, "next_cursor": None}
+    last = page.cursor(len(page.items) - 1) if isinstance(page, JsonPage) else page.cursors[-1]
+    return {"data": data, "next_cursor": last}
 
 
 def client_json(client: Client) -> ApiClient:

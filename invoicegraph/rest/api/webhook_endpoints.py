@@ -11,6 +11,7 @@ from starlette.responses import Response
 from invoicegraph.db.base import utcnow
 from invoicegraph.db.models import WebhookEndpoint
 from invoicegraph.rest.api import parse
+from invoicegraph.rest.api.shapes import cursor_page
 from invoicegraph.rest.api.webhook_models import (
     ApiRotateSecretInput,
     ApiWebhookEndpoint,
@@ -72,12 +73,7 @@ async def list_webhook_endpoints_route(call: Call) -> Response:
     async with call.session() as session:
         found = await list_endpoints(session, call.auth.account, page)
     now = utcnow()
-    return call.json(
-        {
-            "data": [webhook_endpoint_json(endpoint, now) for endpoint in found.items],
-            "next_cursor": found.cursors[-1] if found.has_next else None,
-        }
-    )
+    return call.json(cursor_page([webhook_endpoint_json(hook, now) for hook in found.items], found))
 
 
 async def create_webhook_endpoint_route(call: Call) -> Response:

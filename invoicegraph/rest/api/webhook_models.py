@@ -105,11 +105,6 @@ class ApiWebhookEndpointWithSecret(ApiWebhookEndpoint):
     )
 
 
-class ApiWebhookEndpointList(Answer):
-    data: list[ApiWebhookEndpoint]
-    next_cursor: str | None = Field(description="pass as ?cursor= for the next page")
-
-
 class ApiRedeliverInput(Body):
     """Nothing to send: the delivery goes again as it is (its event, to its endpoint)."""
 

@@ -8,14 +8,7 @@ from typing import Any
 import jsonschema_rs
 import pytest
 
-from invoicegraph.rest.api.models import (
-    ApiClient,
-    ApiClientList,
-    ApiInvoice,
-    ApiInvoiceList,
-    ApiQuote,
-    ApiQuoteList,
-)
+from invoicegraph.rest.api.models import ApiClient, ApiInvoice, ApiQuote, list_of
 
 from .conftest import Faces, without_request_id
 
@@ -30,9 +23,9 @@ def _validator(model: Any) -> Any:
 
 
 SCHEMAS = {
-    "invoices": (_validator(ApiInvoiceList), _validator(ApiInvoice)),
-    "quotes": (_validator(ApiQuoteList), _validator(ApiQuote)),
-    "clients": (_validator(ApiClientList), _validator(ApiClient)),
+    "invoices": (_validator(list_of(ApiInvoice)), _validator(ApiInvoice)),
+    "quotes": (_validator(list_of(ApiQuote)), _validator(ApiQuote)),
+    "clients": (_validator(list_of(ApiClient)), _validator(ApiClient)),
 }
 
 LISTS = {
