@@ -51,6 +51,13 @@ _TEXTS: dict[Decimal, str] = {}
 _MAX_TEXTS = 50_000
 
 
+def _shown(value: Any) -> str:
+    """The refused value as an error message quotes it: at most 40 characters of it (graphql-core
+    adds its own bounded rendering), so an error answer stays small whatever was sent."""
+    text = repr(value)
+    return text if len(text) <= 42 else f"{text[:40]}…"
+
+
 def parse_decimal(value: Any) -> Decimal:
     if isinstance(value, bool):
         raise ValueError('a decimal is a string such as "15.99"')
@@ -60,7 +67,7 @@ def parse_decimal(value: Any) -> Decimal:
     try:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise ValueError(f"{value!r} is not a decimal number") from None
+        raise ValueError(f"{_shown(value)} is not a decimal number") from None
     if not number.is_finite():
         raise ValueError("a decimal must be finite")
     return number
@@ -82,32 +89,32 @@ _FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 def parse_date(value: Any) -> dt.date:
     if not isinstance(value, str) or not _FULL_DATE.fullmatch(value):
-        raise ValueError(f"{value!r} is not a date as YYYY-MM-DD")
+        raise ValueError(f"{_shown(value)} is not a date as YYYY-MM-DD")
     try:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
-        raise ValueError(f"{value!r} is not a date: {exc}") from None
+        raise ValueError(f"{_shown(value)} is not a date: {exc}") from None
 
 
 def parse_datetime(value: Any) -> dt.datetime:
     if not isinstance(value, str) or len(value) > 40:
-        raise ValueError(f"{value!r} is not an RFC 3339 date-time")
+        raise ValueError(f"{_shown(value)} is not an RFC 3339 date-time")
     try:
         parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
-        raise ValueError(f"{value!r} is not an RFC 3339 date-time") from None
+        raise ValueError(f"{_shown(value)} is not an RFC 3339 date-time") from None
     if parsed.tzinfo is None:
-        raise ValueError(f"{value!r} has no UTC offset (e.g. Z or +01:00)")
+        raise ValueError(f"{_shown(value)} has no UTC offset (e.g. Z or +01:00)")
     return parsed
 
 
 def parse_uuid(value: Any) -> uuid.UUID:
     if not isinstance(value, str) or len(value) > 45:
-        raise ValueError(f"{value!r} is not a UUID")
+        raise ValueError(f"{_shown(value)} is not a UUID")
     try:
         return uuid.UUID(value)
     except ValueError:
-        raise ValueError(f"{value!r} is not a UUID") from None
+        raise ValueError(f"{_shown(value)} is not a UUID") from None
 
 
 DateScalar = scalar(

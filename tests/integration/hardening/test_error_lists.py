@@ -68,3 +68,32 @@ async def test_graphql_lists_fifty_problems_and_says_how_many_more(
     errors = answer.json()["data"]["createInvoice"]["errors"]
     assert len(errors) == 51 and "more problems" in errors[-1]["message"]
     assert len(answer.content) < SMALL_ANSWER
+
+
+async def test_graphql_quotes_a_refused_value_in_a_few_characters(
+    http: httpx.AsyncClient, write_key: str
+) -> None:
+    """graphql-core's own rendering of a value is bounded; our scalars' messages quoted it whole,
+    twice: a 100 kB date answered 200 kB."""
+    huge = "<script>" + "y" * 100_000
+    shapes = [
+        ("query($v: Date) { invoices(first: 1, filter: {dateFrom: $v}) { totalCount } }", huge),
+        (
+            "mutation($v: Decimal) { createInvoice(input: {lines: [{quantity: $v}]})"
+            " { errors { field } } }",
+            huge,
+        ),
+    ]
+    for query, value in shapes:
+        answer = await http.post(
+            "/graphql", json={"query": query, "variables": {"v": value}}, headers=bearer(write_key)
+        )
+        assert answer.status_code in (200, 400), answer.text[:300]
+        assert len(answer.content) < 2_000, answer.text[:600]
+        error = answer.json()["errors"][0]
+        assert error["extensions"] == {
+            "code": "BAD_USER_INPUT",
+            "argument": "$v",
+            "requestId": error["extensions"]["requestId"],
+        }
+        assert "<script>yyy" in error["message"]  # still says which value it was
