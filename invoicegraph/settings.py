@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     webhooks_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
     # idle poll when nothing wakes the worker (PostgreSQL wakes it on each committed event)
     webhooks_poll_seconds: float = Field(default=1.0, gt=0)
+    # woken by a committed event, the worker waits this long for more before fanning out:
+    # one pass (a few transactions) per batch of events instead of per event
+    webhooks_batch_seconds: float = Field(default=0.2, ge=0, le=10)
     # deliveries sent at once by one worker
     webhooks_concurrency: int = Field(default=10, ge=1, le=200)
     # retries: doubling from the base (with jitter), capped, for the window after the first try

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
 
 from sqlalchemy import ColumnElement, and_, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -81,9 +82,11 @@ class Claim:
     body: bytes
 
 
-def _waiting() -> list[ColumnElement[bool]]:
+@cache
+def _waiting() -> tuple[ColumnElement[bool], ...]:
     """Unsettled, to an enabled endpoint, and not held back behind an earlier event's
-    delivery of the same object."""
+    delivery of the same object. Built once: an alias is costly to make, and the worker asks
+    on every pass."""
     earlier = aliased(D)
     held_back = exists().where(
         earlier.account_id == D.account_id,
@@ -92,7 +95,7 @@ def _waiting() -> list[ColumnElement[bool]]:
         earlier.event_id < D.event_id,
         earlier.status.in_(UNSETTLED),
     )
-    return [D.status.in_(UNSETTLED), E.enabled.is_(True), ~held_back]
+    return (D.status.in_(UNSETTLED), E.enabled.is_(True), ~held_back)
 
 
 async def claim_due(

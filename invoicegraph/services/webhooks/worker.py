@@ -3,6 +3,10 @@
 Up to ``WEBHOOKS_CONCURRENCY`` POSTs are in flight at once, so one slow receiver does not
 hold the others back. With nothing to do the worker sleeps until the next retry is due, the
 idle poll runs out, or (PostgreSQL) the events table's NOTIFY says an event was committed.
+Woken by a NOTIFY it waits ``WEBHOOKS_BATCH_SECONDS`` more before fanning out, so the events
+committed meanwhile are handled by one pass: a pass is a few transactions, and one pass per
+event (every process's worker hears every NOTIFY) cost a busy server as much CPU as the
+requests that recorded the events.
 On stop it claims nothing more and finishes the POSTs in flight (each is bounded by the
 timeout); a worker killed instead leaves its claims to run out their lease, after which any
 worker sends them again. Several workers, in one process or many, never send one claim twice.
@@ -118,19 +122,20 @@ class DeliveryWorker:
                 status,
             )
 
-    async def step(self) -> int:
-        """Fan out what is new and start the POSTs now due; how much work that found."""
+    async def step(self) -> tuple[int, bool]:
+        """Fan out what is new and start the POSTs now due: how much work that found, and
+        whether more may be waiting (a full fan-out batch, or as many claims as free slots)."""
         fanned = await fan_out(self.database, self.shaper, now=utcnow(), batch_size=FAN_OUT_BATCH)
         free = self.settings.webhooks_concurrency - len(self.in_flight)
         if free <= 0:
-            return fanned
+            return fanned, fanned >= FAN_OUT_BATCH
         async with self.database.sessions() as session:
             claims = await claim_due(session, now=utcnow(), limit=free, lease=self.policy.lease)
         for claim in claims:
             task = asyncio.create_task(self._deliver(claim))
             self.in_flight.add(task)
             task.add_done_callback(self.in_flight.discard)
-        return fanned + len(claims)
+        return fanned + len(claims), fanned >= FAN_OUT_BATCH or len(claims) >= free
 
     async def idle_seconds(self) -> float:
         """How long to sleep: until the next retry is due, at most the idle poll."""
@@ -178,8 +183,8 @@ async def run_worker(
         while not stop_event.is_set():
             wake.clear()
             try:
-                found = await worker.step()
-                if found and len(worker.in_flight) < settings.webhooks_concurrency:
+                found, more = await worker.step()
+                if more and len(worker.in_flight) < settings.webhooks_concurrency:
                     continue
                 if once and not found and not worker.in_flight:
                     return
@@ -190,6 +195,9 @@ async def run_worker(
                 log.exception("webhooks worker: unexpected failure, retrying")
                 pause = settings.webhooks_poll_seconds
             await _wait(stop_event, wake, worker.in_flight, pause)
+            if wake.is_set() and settings.webhooks_batch_seconds:
+                # an event committed: let the ones committed with it join the same pass
+                await _wait(stop_event, asyncio.Event(), set(), settings.webhooks_batch_seconds)
     finally:
         await worker.finish()
         if listener is not None:

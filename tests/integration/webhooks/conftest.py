@@ -97,6 +97,7 @@ def hook_settings(database: Database, **overrides: Any) -> Settings:
         "database_url": database.engine.url.render_as_string(hide_password=False),
         "webhooks_allow_private": True,
         "webhooks_poll_seconds": 0.05,
+        "webhooks_batch_seconds": 0.02,
         "webhooks_timeout_seconds": 2.0,
         "webhooks_retry_base_seconds": 0.2,
         "webhooks_retry_max_seconds": 2.0,
