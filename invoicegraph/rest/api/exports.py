@@ -60,21 +60,26 @@ def stream(call: Call, kind: str, start: dt.date | None, end: dt.date | None, fm
     then read and written a page at a time while it is sent."""
     account = call.auth.account
     span = export_range(start, end, today=account_today(account))
-    return export_response(call.database, account, kind, span, fmt)
+    return export_response(call.request, call.database, account, kind, span, fmt)
 
 
 def export_response(
-    database: Database, account: Account, kind: str, span: ExportRange, fmt: str
+    request: Request, database: Database, account: Account, kind: str, span: ExportRange, fmt: str
 ) -> Response:
-    """The streamed answer of an export (the /api routes and the signed download link)."""
+    """The streamed answer of an export (the /api routes and the signed download link). A HEAD
+    gets the headers only: the export is not read (the server would read it all to send
+    nothing)."""
+    headers = {
+        "Content-Disposition": f'attachment; filename="{file_name(kind, span, fmt)}"',
+        "Cache-Control": "no-store",
+    }
+    if request.method == "HEAD":
+        response = Response(media_type=MEDIA_TYPES[fmt], headers=headers)
+        del response.headers["content-length"]  # unknown until the export is read
+        return response
     pages = export_pages(database, account, kind, span)
     return StreamingResponse(
-        file_chunks(pages, fmt, SHEETS[kind]),
-        media_type=MEDIA_TYPES[fmt],
-        headers={
-            "Content-Disposition": f'attachment; filename="{file_name(kind, span, fmt)}"',
-            "Cache-Control": "no-store",
-        },
+        file_chunks(pages, fmt, SHEETS[kind]), media_type=MEDIA_TYPES[fmt], headers=headers
     )
 
 
@@ -90,7 +95,7 @@ async def export_download(request: Request) -> Response:
             )
     except DomainError as exc:
         return DIALECT.error(exc)
-    return export_response(database, account, link.kind, link.span, link.fmt)
+    return export_response(request, database, account, link.kind, link.span, link.fmt)
 
 
 async def export_register_route(call: Call) -> Response:

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import httpx
 import pytest
+from sqlalchemy import event
 
 from invoicegraph.app import create_app
 from invoicegraph.db.engine import Database
@@ -141,6 +142,31 @@ async def test_a_bad_parameter_is_a_422_naming_it(
     )
     assert response.status_code == 422, response.text
     assert [f["field"] for f in response.json()["error"]["fields"]] == [field]
+
+
+@pytest.mark.parametrize("path", ["/exports/register", "/exports/invoices"])
+async def test_head_answers_the_headers_without_reading_the_export(
+    http: httpx.AsyncClient, database: Database, account: Account, book: Book, path: str
+) -> None:
+    """A HEAD ran the whole export to send no byte of it (a cheap way to make us read a year of
+    invoices); now it answers the GET's headers and reads no invoice."""
+    headers = await _key(database, account, "read")
+    got = await http.get(path, params=_year(), headers=headers)
+    statements: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    event.listen(database.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        head = await http.head(path, params=_year(), headers=headers)
+    finally:
+        event.remove(database.engine.sync_engine, "before_cursor_execute", record)
+
+    assert head.status_code == 200 and head.content == b""
+    for name in ("content-type", "content-disposition", "cache-control"):
+        assert head.headers[name] == got.headers[name]
+    assert not [s for s in statements if "invoice" in s.lower()], statements
 
 
 async def test_no_key_is_a_401(http: httpx.AsyncClient) -> None:
