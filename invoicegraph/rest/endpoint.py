@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
@@ -91,10 +92,6 @@ class Call:
     params: Any = None  # the query string, parsed by the operation's model
 
     @property
-    def account(self):  # type: ignore[no-untyped-def]
-        return self.auth.account
-
-    @property
     def sql_reads(self) -> bool:
         """Reads answer JSON the database writes (``invoicegraph.sqlread``)."""
         settings: Settings = self.request.app.state.settings
@@ -107,9 +104,6 @@ class Call:
 
     def path_ref(self, name: str = "id") -> Ref:
         return self.dialect.parse_ref(self.request.path_params[name], name)
-
-    def query(self, name: str) -> str | None:
-        return self.request.query_params.get(name)
 
     def json(
         self, content: Any, status: int = 200, headers: dict[str, str] | None = None
@@ -126,6 +120,10 @@ class Dialect:
     name = "rest"
     id_kind = "uuid"
     operations: list[Any]  # the route table (rest/operation.py), for OpenAPI and tests
+    # what OpenAPI says of it: its tag, and the models of its error answers and of its 422s
+    description: str
+    error_model: type[BaseModel]
+    invalid_model: type[BaseModel]
 
     def query(self, request: Request) -> dict[str, str]:
         return dict(request.query_params)

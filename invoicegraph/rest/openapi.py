@@ -12,31 +12,35 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import GenerateJsonSchema, NoDefault, models_json_schema
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from invoicegraph import __version__
+from invoicegraph.domain.validation import MAX_ID
 from invoicegraph.rest.endpoint import Dialect
 from invoicegraph.rest.operation import Operation
 from invoicegraph.services.idempotency import MAX_KEY_LENGTH
 
 REF = "#/components/schemas/{model}"
 DOCS_STATIC = Path(__file__).resolve().parents[1] / "static" / "docs"
+INTEGER = {"type": "integer"}
 HEADERS: dict[str, dict[str, Any]] = {
-    "X-RateLimit-Limit": {"description": "Requests per minute for this key", "type": "integer"},
-    "X-RateLimit-Remaining": {"description": "Requests left in the bucket", "type": "integer"},
-    "X-RateLimit-Reset": {"description": "Seconds until the bucket is full", "type": "integer"},
-    "Retry-After": {"description": "Seconds to wait before retrying", "type": "integer"},
+    "X-RateLimit-Limit": {"description": "Requests per minute for this key", "schema": INTEGER},
+    "X-RateLimit-Remaining": {"description": "Requests left in the bucket", "schema": INTEGER},
+    "X-RateLimit-Reset": {"description": "Seconds until the bucket is full", "schema": INTEGER},
+    "Retry-After": {"description": "Seconds to wait before retrying", "schema": INTEGER},
     "Idempotent-Replayed": {
         "description": "true: this is the stored answer of an earlier request with the same "
         "Idempotency-Key and body; nothing was done again",
-        "type": "string",
-        "enum": ["true"],
+        "schema": {"type": "string", "enum": ["true"]},
     },
-    "ETag": {"description": "The representation's version, for If-Match", "type": "string"},
+    "ETag": {
+        "description": "The representation's version, for If-Match",
+        "schema": {"type": "string"},
+    },
 }
 RATE = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
 ERRORS = {
@@ -55,62 +59,34 @@ ERRORS = {
 }
 ADMIN_ONLY = "The key is not an admin key (this operation needs one)"
 SUCCESS = {200: "OK", 201: "Created", 204: "Done, no content"}
+ID_SCHEMAS = {"uuid": {"type": "string", "format": "uuid"},
+              "int": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}  # fmt: skip
+
+
+class Schemas(GenerateJsonSchema):
+    """Property titles only repeat the property's name (the models' titles stay), and a
+    ``null`` default only says "optional", which generators misread as "always sent"."""
+
+    def field_title_should_be_set(self, schema: Any) -> bool:
+        return False
+
+    def get_default_value(self, schema: Any) -> Any:
+        default = super().get_default_value(schema)
+        return NoDefault if default is None else default
 
 
 @dataclass(frozen=True)
 class Face:
     dialect: Dialect
-    prefix: str
     operations: list[Operation]
-    error: type[BaseModel]
-    invalid: type[BaseModel]
-    id_schema: dict[str, Any]
-    description: str
 
 
 def _faces() -> list[Face]:
     from invoicegraph.rest import api, v1
     from invoicegraph.rest.api.dialect import DIALECT as API
-    from invoicegraph.rest.api.models import ApiError
     from invoicegraph.rest.v1.dialect import DIALECT as V1
-    from invoicegraph.rest.v1.models import MAX_ID, V1Error, V1ValidationError
 
-    return [
-        Face(
-            API,
-            "/api",
-            api.OPERATIONS,
-            ApiError,
-            ApiError,
-            {"type": "string", "format": "uuid"},
-            "Facturovia dialect (seed 000): UUID ids, lists as `{data, next_cursor}`.",
-        ),
-        Face(
-            V1,
-            "/v1",
-            v1.OPERATIONS,
-            V1Error,
-            V1ValidationError,
-            {"type": "integer", "minimum": 1, "maximum": MAX_ID},
-            "Orzame dialect (seed 001): integer ids, `{data}` envelopes, Laravel pages and 422s.",
-        ),
-    ]
-
-
-def _untitled(schema: Any) -> Any:
-    """Property titles repeat the property's name (the models' titles stay), and a ``null``
-    default only says "optional", which generators misread as "always sent"."""
-    if isinstance(schema, dict):
-        if isinstance(schema.get("properties"), dict):
-            for prop in schema["properties"].values():
-                if isinstance(prop, dict):
-                    prop.pop("title", None)
-                    if "default" in prop and prop["default"] is None:
-                        del prop["default"]
-        return {key: _untitled(value) for key, value in schema.items()}
-    if isinstance(schema, list):
-        return [_untitled(item) for item in schema]
-    return schema
+    return [Face(API, api.OPERATIONS), Face(V1, v1.OPERATIONS)]
 
 
 def _ref(model: type[BaseModel]) -> dict[str, str]:
@@ -129,11 +105,11 @@ def _parameters(face: Face, op: Operation) -> list[dict[str, Any]]:
     params: list[dict[str, Any]] = []
     if "{id}" in op.path:
         params.append(
-            {"name": "id", "in": "path", "required": True, "schema": face.id_schema,
-             "description": "The object's id"}
+            {"name": "id", "in": "path", "required": True, "description": "The object's id",
+             "schema": ID_SCHEMAS[face.dialect.id_kind]}
         )  # fmt: skip
     if op.query is not None:
-        schema = _untitled(op.query.model_json_schema(ref_template=REF))
+        schema = op.query.model_json_schema(ref_template=REF, schema_generator=Schemas)
         required = set(schema.get("required", []))
         for name, prop in schema["properties"].items():
             description = prop.pop("description", None) or name.replace("_", " ")
@@ -204,7 +180,9 @@ def _responses(face: Face, op: Operation) -> dict[str, Any]:
         responses[str(code)] = {
             "description": ADMIN_ONLY if code == 403 and op.admin else ERRORS[code],
             "headers": _headers(*RATE, *extra) if code != 401 else _headers(*extra),
-            "content": _json(face.invalid if code == 422 else face.error),
+            "content": _json(
+                face.dialect.invalid_model if code == 422 else face.dialect.error_model
+            ),
         }
     return responses
 
@@ -237,15 +215,16 @@ def openapi_document() -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     models: dict[tuple[type[BaseModel], str], None] = {}
     for face in faces:
-        models[(face.error, "serialization")] = models[(face.invalid, "serialization")] = None
+        for answer in (face.dialect.error_model, face.dialect.invalid_model):
+            models[(answer, "serialization")] = None
         for op in face.operations:
-            item = paths.setdefault(face.prefix + op.path, {})
+            item = paths.setdefault(f"/{face.dialect.name}{op.path}", {})
             item[op.method.lower()] = _operation(face, op)
             if op.body is not None:
                 models[(op.body, "validation")] = None
             if isinstance(op.answer, type):
                 models[(op.answer, "serialization")] = None
-    _, schemas = models_json_schema(list(models), ref_template=REF)  # type: ignore[arg-type]
+    _, schemas = models_json_schema(list(models), ref_template=REF, schema_generator=Schemas)  # type: ignore[arg-type]
     return {
         "openapi": "3.1.0",
         "info": {
@@ -263,14 +242,11 @@ def openapi_document() -> dict[str, Any]:
         },
         "servers": [{"url": "/", "description": "this server"}],
         "security": [{"bearerAuth": []}],
-        "tags": [{"name": face.dialect.name, "description": face.description} for face in faces],
+        "tags": [{"name": f.dialect.name, "description": f.dialect.description} for f in faces],
         "paths": paths,
         "components": {
-            "schemas": _untitled(schemas.get("$defs", {})),
-            "headers": {
-                name: {"description": h["description"], "schema": _header_schema(h)}
-                for name, h in HEADERS.items()
-            },
+            "schemas": schemas.get("$defs", {}),
+            "headers": HEADERS,
             "securitySchemes": {
                 "bearerAuth": {
                     "type": "http",
@@ -280,10 +256,6 @@ def openapi_document() -> dict[str, Any]:
             },
         },
     }
-
-
-def _header_schema(header: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in header.items() if key != "description"}
 
 
 async def openapi_json(request: Request) -> Response:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
@@ -45,7 +45,6 @@ class Operation:
     admin: bool = False
     etag: bool = False
     links: tuple[str, str] | None = None
-    example: dict[str, object] | None = field(default=None, compare=False)
 
     @property
     def name(self) -> str:

@@ -10,6 +10,7 @@ from starlette.requests import Request
 
 from invoicegraph.domain.errors import Conflict, DomainError, ValidationFailed
 from invoicegraph.rest.endpoint import Dialect
+from invoicegraph.rest.v1.models import V1Error, V1ValidationError
 
 INVALID_DATA = "The given data was invalid."
 
@@ -56,6 +57,11 @@ def dialect_field(name: str) -> str:
 class OrzameDialect(Dialect):
     name = "v1"
     id_kind = "int"
+    description = (
+        "Orzame dialect (seed 001): integer ids, `{data}` envelopes, Laravel pages and 422s."
+    )
+    error_model = V1Error
+    invalid_model = V1ValidationError
 
     def query(self, request: Request) -> dict[str, str]:
         """An empty value (``?type_id=``) is an absent one, as Laravel reads it."""

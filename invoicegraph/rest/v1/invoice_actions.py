@@ -7,8 +7,11 @@ and its ``e_invoicing`` state.
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.responses import Response
 
+from invoicegraph.db.models import Invoice
 from invoicegraph.domain.rectification import LineCorrection
 from invoicegraph.rest.endpoint import Call
 from invoicegraph.rest.v1 import invoice_context
@@ -18,6 +21,15 @@ from invoicegraph.services.invoices import IssueOptions, RectifyOptions
 from invoicegraph.services.unset import is_set
 
 KINDS = {"differences": "I", "substitution": "S"}
+
+
+async def _outcome(call: Call, model: Any, invoice: Invoice, status: int = 200) -> Response:
+    """``{"data": model}``: the invoice's id under the model's first field, and its state."""
+    states = await invoice_context.e_invoicing(call, [invoice])
+    id_field = next(iter(model.model_fields))
+    return call.json(
+        {"data": model(**{id_field: invoice.id}, e_invoicing=states.get(invoice.id))}, status
+    )
 
 
 async def issue_invoice(call: Call) -> Response:
@@ -32,9 +44,7 @@ async def issue_invoice(call: Call) -> Response:
     )
     async with call.session() as session:
         issued = await invoices.issue_invoice(session, call.auth.account, ref, options)
-    states = await invoice_context.e_invoicing(call, [issued])
-    data = V1Issued(issue_invoice_id=issued.id, e_invoicing=states.get(issued.id))
-    return call.json({"data": data}, 201)
+    return await _outcome(call, V1Issued, issued, 201)
 
 
 async def rectify_invoice(call: Call) -> Response:
@@ -61,11 +71,7 @@ async def rectify_invoice(call: Call) -> Response:
     )
     async with call.session() as session:
         rectificative = await invoices.rectify_invoice(session, call.auth.account, ref, options)
-    states = await invoice_context.e_invoicing(call, [rectificative])
-    data = V1Rectified(
-        rectification_invoice_id=rectificative.id, e_invoicing=states.get(rectificative.id)
-    )
-    return call.json({"data": data}, 201)
+    return await _outcome(call, V1Rectified, rectificative, 201)
 
 
 async def annul_invoice(call: Call) -> Response:
@@ -74,9 +80,7 @@ async def annul_invoice(call: Call) -> Response:
     ref = call.path_ref()
     async with call.session() as session:
         annulled = await invoices.annul_invoice(session, call.auth.account, ref, call.body.reason)
-    states = await invoice_context.e_invoicing(call, [annulled])
-    data = V1Annulled(annulled_invoice_id=annulled.id, e_invoicing=states.get(annulled.id))
-    return call.json({"data": data})
+    return await _outcome(call, V1Annulled, annulled)
 
 
 async def download_invoice(call: Call) -> Response:

@@ -27,6 +27,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from invoicegraph.domain.validation import MAX_ID
 from invoicegraph.pdf.formatting import DATE_FORMATS, MONEY_FORMATS
 from invoicegraph.pdf.labels import LANGUAGES
 from invoicegraph.rest.fields import (
@@ -46,7 +47,6 @@ from invoicegraph.services.invoices.inputs import MAX_TEXT_LENGTH, MAX_TEXTS
 from invoicegraph.services.lines import MAX_LINES, MAX_PRICE, MAX_QUANTITY
 from invoicegraph.services.pagination import MAX_PAGE_SIZE
 
-MAX_ID = 2**63 - 1
 MAX_PAGE = 1_000_000_000
 MAX_LINE_TAXES = 10
 INTEGER_PATTERN = "^[1-9][0-9]{0,18}$"
@@ -554,15 +554,6 @@ class V1Tax(Answer):
     active: bool
 
 
-class V1Series(Answer):
-    id: int
-    name: str = Field(description="the code printed before the number (F, R…)")
-    description: str | None
-    kind: str
-    is_default: bool
-    active: bool
-
-
 class V1PaymentMethod(Answer):
     id: int
     name: str
@@ -570,6 +561,10 @@ class V1PaymentMethod(Answer):
     kind: str
     is_default: bool
     active: bool
+
+
+class V1Series(V1PaymentMethod):  # its fields are a payment method's, its code in ``name``
+    name: str = Field(description="the code printed before the number (F, R…)")
 
 
 class V1DueDate(Answer):
@@ -603,19 +598,16 @@ class V1Info(Answer):
     app: V1App
 
 
-class V1Issued(Answer):
-    issue_invoice_id: int
-    e_invoicing: V1EInvoicing | None
+def _outcome(name: str, id_field: str) -> Any:
+    """What an action on an invoice answers: the id of the invoice it made (or annulled), under
+    the seed's name for it, and that invoice's e-invoicing state."""
+    made = {id_field: (int, ...), "e_invoicing": (V1EInvoicing | None, ...)}
+    return create_model(name, __base__=Answer, **made)  # type: ignore[call-overload]
 
 
-class V1Rectified(Answer):
-    rectification_invoice_id: int
-    e_invoicing: V1EInvoicing | None
-
-
-class V1Annulled(Answer):
-    annulled_invoice_id: int
-    e_invoicing: V1EInvoicing | None
+V1Issued = _outcome("V1Issued", "issue_invoice_id")
+V1Rectified = _outcome("V1Rectified", "rectification_invoice_id")
+V1Annulled = _outcome("V1Annulled", "annulled_invoice_id")
 
 
 class V1Links(Answer):
