@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict, namedtuple
 from collections.abc import Awaitable, Callable, Sequence
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, TypeVar
 
 from sqlalchemy import select
@@ -29,28 +29,45 @@ V = TypeVar("V")
 
 
 class Loaders:
-    """The loaders of one request, all scoped to the caller's account."""
+    """The loaders of one request, all scoped to the caller's account.
+
+    Each loader is made on first use: a DataLoader and its batch function refer to each other
+    and to this object, a cycle only the garbage collector frees, and most requests (a
+    compiled page, a mutation) use none of them; the ones never made are never collected."""
 
     def __init__(self, database: Database, account: Account | None) -> None:
         self.database = database
         self.account = account
-        self.clients_by_id: DataLoader[int, Client | None] = self._by_id(Client)
-        self.series_by_id: DataLoader[int, Series | None] = self._by_id(Series)
-        self.invoices_by_id: DataLoader[int, Invoice | None] = self._by_id(Invoice)
-        self.lines_by_invoice_id: DataLoader[int, list[InvoiceLine]] = DataLoader(
-            self._batch(self._lines_by_invoice)
-        )
-        self.quote_lines_by_quote_id: DataLoader[int, list[QuoteLine]] = DataLoader(
-            self._batch(self._lines_by_quote)
-        )
-        self.rectifications_by_invoice_id: DataLoader[int, list[Invoice]] = DataLoader(
-            self._batch(self._rectifications)
-        )
-        self.e_invoicing_by_invoice_id: DataLoader[int, Any] = DataLoader(
-            self._batch(self._e_invoicing)
-        )
         # lines prefetched for the invoices of a page, by the invoice object (id → object, lines)
         self._page_lines: dict[int, tuple[object, list[Any]]] = {}
+
+    @cached_property
+    def clients_by_id(self) -> DataLoader[int, Client | None]:
+        return self._by_id(Client)
+
+    @cached_property
+    def series_by_id(self) -> DataLoader[int, Series | None]:
+        return self._by_id(Series)
+
+    @cached_property
+    def invoices_by_id(self) -> DataLoader[int, Invoice | None]:
+        return self._by_id(Invoice)
+
+    @cached_property
+    def lines_by_invoice_id(self) -> DataLoader[int, list[InvoiceLine]]:
+        return DataLoader(self._batch(self._lines_by_invoice))
+
+    @cached_property
+    def quote_lines_by_quote_id(self) -> DataLoader[int, list[QuoteLine]]:
+        return DataLoader(self._batch(self._lines_by_quote))
+
+    @cached_property
+    def rectifications_by_invoice_id(self) -> DataLoader[int, list[Invoice]]:
+        return DataLoader(self._batch(self._rectifications))
+
+    @cached_property
+    def e_invoicing_by_invoice_id(self) -> DataLoader[int, Any]:
+        return DataLoader(self._batch(self._e_invoicing))
 
     def keep_page_lines(self, invoice: object, lines: list[Any]) -> None:
         self._page_lines[id(invoice)] = (invoice, lines)
