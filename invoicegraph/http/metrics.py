@@ -2,7 +2,8 @@
 
 Requests by face, route template (REST) or operation name (GraphQL) and status, with
 latency histograms; rate-limit refusals; the PDF pool's queue and render time; the
-VERI*FACTU outbox's backlog and oldest pending age. Labels never carry tenant data: no
+VERI*FACTU outbox's backlog and oldest pending age; the PDF pool's processes and their
+resident memory, apart from the server's own. Labels never carry tenant data: no
 account, no key, no id from a path.
 
 With several workers, ``invoicegraph serve`` points ``PROMETHEUS_MULTIPROC_DIR`` at a fresh
@@ -66,6 +67,16 @@ PDF_RENDER = Histogram(
     "Time to render one PDF in the pool, queueing included.",
     buckets=(0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
 )
+PDF_POOL_PROCESSES = Gauge(
+    "invoicegraph_pdf_pool_processes",
+    "Live PDF rendering processes (0 until the pool starts, with PDF_WARM_ON_START=false).",
+    multiprocess_mode="livesum",
+)
+PDF_POOL_MEMORY = Gauge(
+    "invoicegraph_pdf_pool_resident_bytes",
+    "Resident memory of the PDF rendering processes, apart from the server workers' own.",
+    multiprocess_mode="livesum",
+)
 OUTBOX_BACKLOG = Gauge(
     "invoicegraph_verifactu_outbox_backlog",
     "VERI*FACTU records not yet settled by the agency (pending or being sent).",
@@ -111,6 +122,12 @@ def pdf_render() -> Iterator[None]:
         PDF_RENDER.observe(time.perf_counter() - started)
 
 
+def observe_pdf_pool(memory: dict[int, int]) -> None:
+    """Record the pool's processes and resident bytes (``pool.worker_memory()``'s answer)."""
+    PDF_POOL_PROCESSES.set(len(memory))
+    PDF_POOL_MEMORY.set(sum(memory.values()))
+
+
 async def _observe_outbox(database: Database) -> None:
     from invoicegraph.db.models import VerifactuSubmission
     from invoicegraph.services.verifactu.outbox import UNSETTLED
@@ -130,6 +147,9 @@ async def _observe_outbox(database: Database) -> None:
 
 
 async def metrics_endpoint(request: Request) -> Response:
+    from invoicegraph.pdf.pool import worker_memory
+
+    observe_pdf_pool(worker_memory())
     try:
         await _observe_outbox(request.app.state.database)
     except Exception:  # the database is down: the other metrics are still worth reading

@@ -1,5 +1,6 @@
 """When the PDF processes start is a setting: before the server answers (PDF_WARM_ON_START
-true, the default) or on the first PDF (false); either way the pool's memory can be read."""
+true, the default) or on the first PDF (false); either way the pool's memory can be read, and
+/metrics shows it."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 
 from invoicegraph.app import create_app
 from invoicegraph.db.engine import create_database
+from invoicegraph.http.metrics import PDF_POOL_MEMORY, PDF_POOL_PROCESSES
 from invoicegraph.pdf import pool
 from invoicegraph.pdf.sample import sample_document
 from invoicegraph.settings import Settings
@@ -33,7 +35,12 @@ async def test_warm_on_start_has_every_worker_up_before_the_app_serves(sqlite_ur
         memory = pool.worker_memory()
         assert set(memory) == {pid}
         assert memory[pid] > 20 * MIB  # weasyprint, fonts and the parsed stylesheets
+        # and /metrics has it from the start, before any PDF
+        assert PDF_POOL_PROCESSES._value.get() == 1  # type: ignore[attr-defined]
+        assert PDF_POOL_MEMORY._value.get() > 20 * MIB  # type: ignore[attr-defined]
     assert not pool.is_started()  # shut down with the app
+    assert PDF_POOL_PROCESSES._value.get() == 0  # type: ignore[attr-defined]
+    assert PDF_POOL_MEMORY._value.get() == 0  # type: ignore[attr-defined]
 
 
 async def test_without_warm_on_start_the_first_pdf_starts_the_pool(sqlite_url: str) -> None:
@@ -45,8 +52,11 @@ async def test_without_warm_on_start_the_first_pdf_starts_the_pool(sqlite_url: s
         assert not pool.is_started()
         assert pool.worker_pids() == ()
         assert pool.worker_memory() == {}
+        assert PDF_POOL_PROCESSES._value.get() == 0  # type: ignore[attr-defined]
 
         pdf = await pool.render_pdf(sample_document())
+        assert PDF_POOL_PROCESSES._value.get() == 1  # type: ignore[attr-defined]
+        assert PDF_POOL_MEMORY._value.get() > 20 * MIB  # type: ignore[attr-defined]
 
         assert pdf.startswith(b"%PDF-")
         assert len(pool.worker_pids()) == 1

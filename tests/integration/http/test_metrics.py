@@ -54,6 +54,8 @@ async def test_requests_are_counted_by_face_route_and_status(
     assert "invoicegraph_verifactu_outbox_oldest_pending_seconds" in text
     assert "invoicegraph_pdf_renders_in_flight" in text
     assert "invoicegraph_pdf_render_seconds_bucket" in text
+    assert "invoicegraph_pdf_pool_processes" in text
+    assert "invoicegraph_pdf_pool_resident_bytes" in text
     # No label carries a tenant, an id or a key (a float sample such as 0.31000000000000005
     # may contain the id's digits, so the id is looked for as a label value or a path).
     assert str(account.uuid) not in text and write_key not in text
