@@ -102,8 +102,11 @@ class _InvoiceHTML(HTML):  # type: ignore[misc]  # weasyprint ships no types
     (every element closed, ``<tbody>`` written out, values escaped by Jinja, the client's markdown
     by markdown-it in XHTML mode), and for such a document both parsers build the same element
     tree (tests/unit/pdf/test_fast_parse.py compares them), so the tree expat builds is handed
-    to weasyprint as its own parser's would be. Anything expat refuses (a control character in a
-    client's text, HTML that is not XML) goes through tinyhtml5 as before.
+    to weasyprint as its own parser's would be. One difference is XML's: a line break or tab
+    inside an attribute value becomes a space (the footer's ``data-footer`` and the author
+    metadata, where white space collapses to a space when printed anyway). Anything expat
+    refuses (a control character in a client's text, HTML that is not XML) goes through
+    tinyhtml5 as before.
     """
 
     user_agent_sheet: CSS | None = None
