@@ -21,21 +21,13 @@ QR_SYMBOL_MM = 35
 QR_QUIET_ZONE_MM = 6
 #: Error correction level required by AEAT.
 QR_ERROR_LEVEL = "M"
-#: The data mask pattern, fixed. The mask only decorrelates the modules (a reader takes it from
-#: the format information, whichever it is), and choosing the lowest-penalty one out of eight
-#: (ISO/IEC 18004 7.8.3) is ~14 ms of pure Python per invoice, a tenth of a warm render. Pattern
-#: 2 is the one that choice picks most often for VERI*FACTU URLs (both hosts, varied NIF, series,
-#: numbers, dates and amounts): on 150 of them its penalty was on average 58 points above the
-#: best of the eight (~2,200), the lowest of all patterns.
-QR_MASK = 2
 #: Pixels per module in the PNG: at 35 mm a module is ~0.8 mm, so 10 px is ~300 dpi.
 _PIXELS_PER_MODULE = 1
 
 
 def make_qr(url: str) -> segno.QRCode:
-    """The QR symbol of ``url`` at level M exactly (segno would otherwise boost the level), with
-    the fixed :data:`QR_MASK`."""
-    return segno.make_qr(url, error=QR_ERROR_LEVEL, boost_error=False, mask=QR_MASK)
+    """The QR symbol of ``url`` at level M exactly (segno would otherwise boost the level)."""
+    return segno.make_qr(url, error=QR_ERROR_LEVEL, boost_error=False)
 
 
 def qr_png_data_url(url: str) -> str:

@@ -13,12 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import segno
 from PIL import Image
 from pypdf import PageObject, PdfReader
 
 from invoicegraph.pdf.document import InvoiceDocument
-from invoicegraph.pdf.qr import QR_MASK, QR_QUIET_ZONE_MM, QR_SYMBOL_MM, make_qr
+from invoicegraph.pdf.qr import QR_QUIET_ZONE_MM, QR_SYMBOL_MM, make_qr
 from invoicegraph.pdf.render import render_pdf_sync
 
 MM = 72 / 25.4  # PDF points per millimetre
@@ -56,21 +55,6 @@ def test_the_symbol_uses_error_correction_level_m(verifactu_invoice: InvoiceDocu
 
     assert symbol.error == "M"
     assert not symbol.is_micro
-
-
-def test_the_symbol_has_the_fixed_mask_and_encodes_what_a_searched_mask_would(
-    verifactu_invoice: InvoiceDocument,
-) -> None:
-    # the mask is fixed (no penalty search per invoice); what it encodes is unchanged: same
-    # version, level and content as the symbol segno builds when it picks the mask itself
-    assert verifactu_invoice.verifactu is not None
-    url = verifactu_invoice.verifactu.qr_url
-
-    symbol = make_qr(url)
-    chosen = segno.make_qr(url, error="M", boost_error=False)
-
-    assert symbol.mask == QR_MASK
-    assert (symbol.version, symbol.error, symbol.mode) == (chosen.version, chosen.error, "byte")
 
 
 def test_the_block_is_on_top_of_page_one_with_its_texts(
