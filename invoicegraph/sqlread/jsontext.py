@@ -206,6 +206,10 @@ class PostgresJson(JsonSql):
         return f"(array_agg({value} ORDER BY {order}))[1]"
 
     def decimal_text(self, ref: str, scale: int) -> str:
+        if scale == 2:
+            # a NUMERIC(p, 2) column's text has exactly its two decimals: no arithmetic (money
+            # is most of a page's values)
+            return f"""coalesce('"' || CAST({ref} AS TEXT) || '"', 'null')"""
         return (
             f"""coalesce('"' || (CASE WHEN scale(trim_scale({ref})) < 2"""
             f" THEN CAST(round({ref}, 2) AS TEXT) ELSE CAST(trim_scale({ref}) AS TEXT) END)"
