@@ -207,16 +207,10 @@ class Dialect:
     async def _in_one_transaction(self, call: Call, handler: Handler, raw: bytes) -> Response:
         """Run a write so that nothing commits that cannot be answered: the handler's sessions
         are one transaction, its answer is encoded before the commit, and an Idempotency-Key
-        is claimed and answered in that same transaction (``db.unit_of_work``)."""
-        try:
-            return await self._write(call, handler, raw)
-        except _RolledBack as failed:
-            return failed.response
-
-    async def _write(self, call: Call, handler: Handler, raw: bytes) -> Response:
-        """The write in one unit of work, run again with SAVEPOINTs should a step fail with
-        something to undo (``run_in_unit_of_work``): each run starts from the request as
-        it came (the handler replaces ``call``'s body and query with their parsed models)."""
+        is claimed and answered in that same transaction (``db.unit_of_work``). It runs again
+        with SAVEPOINTs should a step fail with something to undo (``run_in_unit_of_work``),
+        each run from the request as it came (the handler replaces ``call``'s body and query
+        with their parsed models)."""
 
         async def attempt(uow: UnitOfWork) -> Response:
             with public_ids.remembering():  # nothing seen by a run rolled back
@@ -224,7 +218,10 @@ class Dialect:
                     replace(call, database=uow.database), uow, handler, raw
                 )
 
-        return await run_in_unit_of_work(call.database, attempt)
+        try:
+            return await run_in_unit_of_work(call.database, attempt)
+        except _RolledBack as failed:
+            return failed.response
 
     async def _write_once(
         self, call: Call, uow: UnitOfWork, handler: Handler, raw: bytes

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -54,6 +54,13 @@ class Body(BaseModel):
         """The field's value when the client sent it (``null`` included), else ``UNSET``."""
         return getattr(self, name) if name in self.model_fields_set else UNSET
 
+    def sent(
+        self, renamed: Mapping[str, str] = EMPTY, *, but: Sequence[str] = ()
+    ) -> dict[str, Any]:
+        """Every field the client sent (``null`` included) but those read by hand, each under
+        the name ``renamed`` gives it: the keyword arguments of a service's input."""
+        return {renamed.get(n, n): getattr(self, n) for n in self.model_fields_set if n not in but}
+
 
 class Query(BaseModel):
     """A query string: parameters we do not read are ignored, as every HTTP API does."""
@@ -65,6 +72,16 @@ class Answer(BaseModel):
     """A response body: every key is always there (null when empty), and no other."""
 
     model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
+
+
+class EInvoicing(Answer):
+    """The invoice's registration with the tax agency (VERI*FACTU), alike in both dialects."""
+
+    system: Literal["VERIFACTU"]
+    country: Literal["ES"]
+    processed: bool = Field(description="the tax agency has answered")
+    on_error: bool = Field(description="rejected, or accepted with errors")
+    external_link: str | None = Field(description="the agency's check URL (the QR code)")
 
 
 def shaped(
@@ -83,26 +100,32 @@ def shaped(
     return model.model_validate({**{n: getattr(source, a) for n, a in read.items()}, **given})
 
 
+# how both dialects name VERI*FACTU's TipoRectificativa (I, S)
+RECTIFICATION_KINDS = {"differences": "I", "substitution": "S"}
+RectificationType = Literal[tuple(RECTIFICATION_KINDS)]  # type: ignore[valid-type]
+
+
+def rectification_kind(body: Body) -> str:
+    """The TipoRectificativa a rectify body asks for (differences when left out)."""
+    return RECTIFICATION_KINDS[getattr(body, "rectification_type", None) or "differences"]
+
+
 def omitted(description: str | None = None) -> Any:
     """A field that may be left out but not sent as null (its absence means "unchanged" or
     "the service's default"); the document shows no ``default: null`` for any field."""
     return Field(None, description=description)
 
 
-def _problem(kind: str, message: str) -> PydanticCustomError:
-    return PydanticCustomError(kind, message)
-
-
 def _text_rule(value: str) -> str:
     problem = text_problem(value)
     if problem is not None:
-        raise _problem("invalid_characters", problem)
+        raise PydanticCustomError("invalid_characters", problem)
     return value
 
 
 def _not_blank(value: str) -> str:
     if not value.strip():
-        raise _problem("required", "is required")
+        raise PydanticCustomError("required", "is required")
     return value
 
 
@@ -156,10 +179,10 @@ _NUMBER = re.compile(NUMBER_PATTERN)
 
 def _json_number(value: Any) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        raise _problem("invalid_type", "must be a number")
+        raise PydanticCustomError("invalid_type", "must be a number")
     number = Decimal(value)
     if not number.is_finite():
-        raise _problem("invalid_type", "must be a finite number")
+        raise PydanticCustomError("invalid_type", "must be a finite number")
     return number
 
 
@@ -178,8 +201,10 @@ def _iso_date(value: Any) -> dt.date:
         else:
             if FIRST_DATE <= date <= LAST_DATE:
                 return date
-            raise _problem("out_of_range", f"must be from {FIRST_DATE} to {LAST_DATE}")
-    raise _problem("invalid_date", f"must be a date as yyyy-mm-dd from {FIRST_DATE} to {LAST_DATE}")
+            raise PydanticCustomError("out_of_range", f"must be from {FIRST_DATE} to {LAST_DATE}")
+    raise PydanticCustomError(
+        "invalid_date", f"must be a date as yyyy-mm-dd from {FIRST_DATE} to {LAST_DATE}"
+    )
 
 
 DATE_SCHEMA = {
@@ -193,6 +218,7 @@ Day = Annotated[dt.date, WithJsonSchema({"type": "string", "format": "date"})]  
 Money = Annotated[Decimal, WithJsonSchema({"type": "number", "description": "exact, 2 decimals"})]
 Figure = Annotated[Decimal, WithJsonSchema({"type": "number"})]
 
+BOUNDS = ("greater_than", "greater_than_equal", "less_than", "less_than_equal")
 CODES = {
     "missing": ("required", "is required"),
     "extra_forbidden": ("unknown_field", "is not a field of this body"),
@@ -201,17 +227,12 @@ CODES = {
     "too_short": ("required", None),
     "string_type": ("invalid_type", "must be a string"),
     "bool_type": ("invalid_type", "must be true or false"),
-    "model_type": ("invalid_type", "must be a JSON object"),
-    "dict_type": ("invalid_type", "must be a JSON object"),
+    **dict.fromkeys(("model_type", "dict_type"), ("invalid_type", "must be a JSON object")),
     "list_type": ("invalid_type", "must be a list"),
-    "uuid_type": ("invalid_id", "must be a UUID"),
-    "uuid_parsing": ("invalid_id", "must be a UUID"),
+    **dict.fromkeys(("uuid_type", "uuid_parsing"), ("invalid_id", "must be a UUID")),
     "literal_error": ("invalid_choice", None),
     "enum": ("invalid", None),
-    "greater_than": ("out_of_range", None),
-    "greater_than_equal": ("out_of_range", None),
-    "less_than": ("out_of_range", None),
-    "less_than_equal": ("out_of_range", None),
+    **dict.fromkeys(BOUNDS, ("out_of_range", None)),
     "decimal_max_places": ("invalid", None),
     "string_pattern_mismatch": ("invalid", None),
 }

@@ -41,10 +41,14 @@ class Operation:
     body_required: bool = True
     query: type[BaseModel] | None = None
     errors: tuple[int, ...] = ()
-    write: bool = False
     admin: bool = False
     etag: bool = False
     links: tuple[str, str] | None = None
+
+    @property
+    def write(self) -> bool:
+        """Every method but GET changes something: a read-only key is refused it."""
+        return self.method != "GET"
 
     @property
     def name(self) -> str:

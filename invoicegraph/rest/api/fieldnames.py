@@ -9,7 +9,9 @@ from contextlib import contextmanager
 
 from invoicegraph.domain.errors import Conflict, FieldError, ValidationFailed
 
-LINE_FIELDS = {"price": "unit_price", "discount": "discount_percent", "taxes": "vat_rate"}
+# an item's names → a line's
+ITEM_FIELDS = {"unit_price": "price", "discount_percent": "discount"}
+LINE_FIELDS = {ours: theirs for theirs, ours in ITEM_FIELDS.items()} | {"taxes": "vat_rate"}
 _LINE = re.compile(r"^lines(?:\.(\d+)(?:\.([a-z_]+))?(?:\..*)?)?$")
 # a correction's figures, named as an item's
 _CORRECTION = re.compile(r"^(corrections\.\d+)\.(price|discount)$")

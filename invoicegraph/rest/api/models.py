@@ -32,9 +32,11 @@ from invoicegraph.rest.fields import (
     Body,
     Date,
     Day,
+    EInvoicing,
     Figure,
     Money,
     Query,
+    RectificationType,
     number,
     omitted,
     text,
@@ -187,9 +189,6 @@ class ApiCorrectionItem(Body):
     discount_percent: Rate | None = None
 
 
-RectificationType = Literal["differences", "substitution"]
-
-
 class ApiRectifyInput(Body):
     """The items to take back (the seed's form), or, beyond the seed, ``corrections``: lines
     with a new price, discount or quantity. By ``differences`` (the default) the rectificative
@@ -316,14 +315,6 @@ class ApiParty(Answer):
     country: str | None
 
 
-class ApiEInvoicing(Answer):
-    system: Literal["VERIFACTU"]
-    country: Literal["ES"]
-    processed: bool = Field(description="the tax agency has answered")
-    on_error: bool = Field(description="rejected, or accepted with errors")
-    external_link: str | None = Field(description="the agency's check URL (the QR code)")
-
-
 class ApiQuote(Answer):
     id: uuid.UUID
     status: Literal["draft", "sent", "accepted", "rejected", "converted"]
@@ -381,7 +372,7 @@ class ApiInvoice(Answer):
     payed_at: Day | None
     issued_at: Timestamp | None
     annulled_at: Timestamp | None
-    e_invoicing: ApiEInvoicing | None
+    e_invoicing: EInvoicing | None
     created_at: Timestamp
     updated_at: Timestamp | None
 

@@ -5,10 +5,12 @@ rule is the services'."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from invoicegraph.domain.errors import FieldError, ValidationFailed
 from invoicegraph.domain.rectification import LineCorrection, RectificationItem
+from invoicegraph.rest.api.fieldnames import ITEM_FIELDS
 from invoicegraph.rest.api.models import (
     ApiClientInput,
     ApiCorrectInput,
@@ -17,17 +19,16 @@ from invoicegraph.rest.api.models import (
     ApiQuoteInput,
     ApiRectifyInput,
 )
-from invoicegraph.rest.fields import Body
+from invoicegraph.rest.fields import rectification_kind
 from invoicegraph.services.clients import ClientInput
 from invoicegraph.services.invoices import InvoiceData, RectifyOptions
 from invoicegraph.services.lines import LineData
 from invoicegraph.services.pagination import PageRequest, decode_cursor
 from invoicegraph.services.quotes import QuoteData
-from invoicegraph.services.unset import UNSET, is_set
+from invoicegraph.services.refs import Ref
+from invoicegraph.services.unset import UNSET, Maybe
 
 LEAST_QUANTITY = Decimal("0.0001")
-KINDS = {"differences": "I", "substitution": "S"}
-DOCUMENT = ("client_id", "currency", "exchange_rate", "notes", "external_reference")
 
 
 def page_request(limit: int, cursor: str | None) -> PageRequest:
@@ -39,97 +40,60 @@ def page_request(limit: int, cursor: str | None) -> PageRequest:
     return PageRequest(limit=limit, after=cursor or None, with_total=False)
 
 
-def _sent(body: Body, names: tuple[str, ...], renamed: dict[str, str]) -> dict[str, object]:
-    values = {renamed.get(name, name): body.maybe(name) for name in names}
-    return {name: value for name, value in values.items() if is_set(value)}
-
-
 def _line(item: ApiItemInput) -> LineData:
-    return LineData(
-        description=item.description,
-        reference=item.reference,
-        quantity=item.quantity,
-        price=item.unit_price,
-        discount=item.discount_percent,
-        vat_rate=item.vat_rate,
-        withholding_rate=item.withholding_rate,
-        taxes=list(item.tax_ids) if item.tax_ids else None,
-    )
+    taxes: list[Ref] | None = list(item.tax_ids) if item.tax_ids else None
+    return LineData(**item.sent(ITEM_FIELDS, but=("tax_ids",)), taxes=taxes)
 
 
-def _lines(body: ApiInvoiceInput | ApiQuoteInput) -> object:
+def _lines(body: ApiInvoiceInput | ApiQuoteInput) -> Maybe[list[LineData]]:
     return [_line(item) for item in body.items] if body.items is not None else UNSET
 
 
 def invoice_data(body: ApiInvoiceInput) -> InvoiceData:
-    names = (*DOCUMENT, "invoice_date", "due_date")
-    fields = _sent(body, names, {"client_id": "client", "invoice_date": "date"})
-    return InvoiceData(**fields, lines=_lines(body))  # type: ignore[arg-type]
+    fields = body.sent({"client_id": "client", "invoice_date": "date"}, but=("items",))
+    return InvoiceData(**fields, lines=_lines(body))
 
 
 def quote_data(body: ApiQuoteInput) -> QuoteData:
-    names = (*DOCUMENT, "quote_date", "valid_until")
-    fields = _sent(body, names, {"client_id": "client", "quote_date": "date"})
-    return QuoteData(**fields, lines=_lines(body))  # type: ignore[arg-type]
+    fields = body.sent({"client_id": "client", "quote_date": "date"}, but=("items",))
+    return QuoteData(**fields, lines=_lines(body))
 
 
 def client_input(body: ApiClientInput) -> ClientInput:
-    return ClientInput(**_sent(body, tuple(ApiClientInput.model_fields), {}))  # type: ignore[arg-type]
+    return ClientInput(**body.sent())
 
 
-def _corrections(body: ApiRectifyInput) -> list[LineCorrection] | None:
-    sent = getattr(body, "corrections", None)
-    if sent is None:
-        return None
-    return [
-        LineCorrection(
-            reference=(item.reference or "").strip() or None,
-            description=item.description,
-            quantity=item.quantity,
-            price=item.unit_price,
-            discount=item.discount_percent,
-        )
-        for item in sent
-    ]
+def _given(text: str | None) -> str | None:
+    return (text or "").strip() or None
 
 
 def rectify_options(body: ApiCorrectInput | ApiRectifyInput) -> RectifyOptions:
     """``correct`` (no items) negates every line; ``rectify`` only the items named, or states
     the corrected lines (by differences or by substitution)."""
-    items = None
-    corrections = None
-    kind = "I"
-    if "items" in type(body).model_fields:  # rectify, or what is left of one (``rest.partial``)
-        corrections = _corrections(body)  # type: ignore[arg-type]
-        kind = KINDS[getattr(body, "rectification_type", None) or "differences"]
-        sent = getattr(body, "items", None)
-        if sent is None and corrections is None:
-            raise ValidationFailed.single(
-                "items", "send the items to take back, or corrections", "required"
-            )
-        missing = [
-            f"items.{i}.description"
-            for i, item in enumerate(sent or [])
-            if not (item.reference or "").strip() and not (item.description or "").strip()
+    options = RectifyOptions(cause=body.causa_rectificacion, reason=_given(body.notes))
+    if "items" not in type(body).model_fields:  # correct (rectify and its partial twin have items)
+        return options
+    fixed, sent = getattr(body, "corrections", None), getattr(body, "items", None)
+    if sent is None and fixed is None:
+        message = "send the items to take back, or corrections"
+        raise ValidationFailed.single("items", message, "required")
+    missing = [
+        f"items.{i}.description"
+        for i, item in enumerate(sent or [])
+        if not _given(item.reference) and not _given(item.description)
+    ]
+    if missing:
+        message = "is required when no reference is given"
+        raise ValidationFailed([FieldError(name, message, "required") for name in missing])
+    if fixed is not None:
+        fixed = [
+            LineCorrection(**c.sent(ITEM_FIELDS, but=("reference",)), reference=_given(c.reference))
+            for c in fixed
         ]
-        if missing:
-            message = "is required when no reference is given"
-            raise ValidationFailed([FieldError(name, message, "required") for name in missing])
-        if sent is not None:
-            items = [
-                RectificationItem(
-                    # what is left of an item whose quantity the model refused is still matched
-                    quantity=item.quantity if item.quantity is not None else LEAST_QUANTITY,
-                    reference=(item.reference or "").strip() or None,
-                    description=item.description,
-                )
-                for item in sent
-            ]
-    reason = (body.notes or "").strip() or None
-    return RectifyOptions(
-        items=items,
-        corrections=corrections,
-        kind=kind,
-        cause=body.causa_rectificacion,
-        reason=reason,
-    )
+    if sent is not None:
+        # what is left of an item whose quantity the model refused is still matched
+        sent = [
+            RectificationItem(i.quantity or LEAST_QUANTITY, _given(i.reference), i.description)
+            for i in sent
+        ]
+    return replace(options, kind=rectification_kind(body), corrections=fixed, items=sent)

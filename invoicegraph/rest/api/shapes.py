@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from invoicegraph.db.models import Client, Invoice, InvoiceLine, Quote, QuoteLine
 from invoicegraph.domain.money import LineFigures, breakdown, stored_figures
-from invoicegraph.rest.api.models import ApiClient, ApiInvoice, ApiItem, ApiQuote
+from invoicegraph.rest.api.fieldnames import ITEM_FIELDS
+from invoicegraph.rest.api.models import ApiClient, ApiInvoice, ApiItem, ApiQuote, ApiTax
 from invoicegraph.rest.fields import shaped
 from invoicegraph.services.pagination import Page
 from invoicegraph.services.public_ids import PublicIds
@@ -42,25 +43,15 @@ def client_json(client: Client) -> ApiClient:
     return shaped(ApiClient, client, id=client.uuid)
 
 
-def _taxes(figures: Sequence[LineFigures]) -> list[dict[str, Any]]:
-    return [
-        {
-            "kind": row.kind,
-            "name": row.name,
-            "rate": row.percentage,
-            "base": row.base,
-            "amount": row.amount,
-        }
-        for row in breakdown(figures)
-    ]
+def _taxes(figures: Sequence[LineFigures]) -> list[ApiTax]:
+    return [shaped(ApiTax, row, {"rate": "percentage"}) for row in breakdown(figures)]
 
 
 def item_json(line: InvoiceLine | QuoteLine) -> ApiItem:
-    renamed = {**TOTALS, "unit_price": "price", "discount_percent": "discount"}
     return shaped(
         ApiItem,
         line,
-        renamed,
+        TOTALS | ITEM_FIELDS,
         id=line.uuid,
         vat_rate=next((t.percentage for t in line.taxes if t.kind == "vat"), None),
         withholding_rate=next((-t.percentage for t in line.taxes if t.kind == "withholding"), None),

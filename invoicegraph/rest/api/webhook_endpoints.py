@@ -19,7 +19,7 @@ from invoicegraph.rest.api.webhook_models import (
     ApiWebhookEndpointWithSecret,
 )
 from invoicegraph.rest.endpoint import Call
-from invoicegraph.rest.fields import Body, shaped
+from invoicegraph.rest.fields import shaped
 from invoicegraph.services.webhook_endpoints import (
     EndpointInput,
     EndpointWithSecret,
@@ -52,15 +52,6 @@ def _with_secret(created: EndpointWithSecret) -> ApiWebhookEndpoint:
     return webhook_endpoint_json(created.endpoint, utcnow(), model, secret=created.secret)
 
 
-def _input(body: Body) -> EndpointInput:
-    return EndpointInput(
-        url=body.maybe("url"),
-        events=body.maybe("events"),
-        enabled=body.maybe("enabled"),
-        description=body.maybe("description"),
-    )
-
-
 def _allow_private(call: Call) -> bool:
     settings: Settings = call.request.app.state.settings
     return settings.webhooks_allow_private
@@ -82,7 +73,10 @@ async def create_webhook_endpoint_route(call: Call) -> Response:
     resolved now and refused when any of its addresses is private or loopback."""
     async with call.session() as session:
         created = await create_endpoint(
-            session, call.auth.account, _input(call.body), allow_private=_allow_private(call)
+            session,
+            call.auth.account,
+            EndpointInput(**call.body.sent()),
+            allow_private=_allow_private(call),
         )
     return call.json(_with_secret(created), 201)
 
@@ -100,7 +94,11 @@ async def update_webhook_endpoint_route(call: Call) -> Response:
     ref = call.path_ref()
     async with call.session() as session:
         endpoint = await update_endpoint(
-            session, call.auth.account, ref, _input(call.body), allow_private=_allow_private(call)
+            session,
+            call.auth.account,
+            ref,
+            EndpointInput(**call.body.sent()),
+            allow_private=_allow_private(call),
         )
     return call.json(webhook_endpoint_json(endpoint, utcnow()))
 

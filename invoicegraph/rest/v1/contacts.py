@@ -14,12 +14,11 @@ from invoicegraph.db.models import Client
 from invoicegraph.rest.endpoint import Call
 from invoicegraph.rest.fields import shaped
 from invoicegraph.rest.v1.catalog import get_one, list_page
-from invoicegraph.rest.v1.models import V1Contact, V1ContactInput
+from invoicegraph.rest.v1.models import V1Contact
 from invoicegraph.rest.v1.pagination import envelope, page_request
 from invoicegraph.rest.v1.shapes import PARTY, stamps
 from invoicegraph.services import clients
 from invoicegraph.services.clients import ClientInput
-from invoicegraph.services.unset import is_set
 from invoicegraph.sqlread import invoices as sql_reads
 from invoicegraph.sqlread import v1 as sql_v1
 
@@ -57,11 +56,7 @@ async def get_contact(call: Call) -> Response:
 
 async def create_contact(call: Call) -> Response:
     """Create a contact to invoice (its ``id`` is the ``contact_id`` of an invoice)."""
-    data = ClientInput()
-    for name in V1ContactInput.model_fields:
-        value = call.body.maybe(name)
-        if is_set(value):
-            setattr(data, PARTY.get(name, name), value)
+    data = ClientInput(**call.body.sent(PARTY))
     async with call.session() as session:
         client = await clients.create_client(session, call.auth.account, data)
     return call.json({"data": contact_shape(client)}, 201)

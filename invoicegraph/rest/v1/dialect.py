@@ -11,9 +11,12 @@ from starlette.requests import Request
 from invoicegraph.domain.errors import Conflict, DomainError, ValidationFailed
 from invoicegraph.rest.endpoint import Dialect
 from invoicegraph.rest.v1.models import V1Error, V1ValidationError
+from invoicegraph.rest.v1.shapes import PARTY
 
 INVALID_DATA = "The given data was invalid."
 
+# a contact's fields, named as an invoice's ``issued_to`` names them (``tax_id`` → ``number``)
+CONTACT_NAMES = {ours: theirs for theirs, ours in PARTY.items() if theirs != "vat"}
 # the services speak the general form's names; /v1 clients sent these
 FIELD_NAMES = {
     "client": "contact_id",
@@ -25,24 +28,13 @@ FIELD_NAMES = {
     "offset": "page",
     "template_id": "template.id",
     "template_options": "template.options",
-    # a contact's fields
-    "tax_id": "number",
-    "city": "population",
-    "province": "province_state",
-    "postal_code": "zip",
+    **CONTACT_NAMES,
 }
 # the parties an invoice must name before it is issued, as a /v1 invoice shows them
-for _ours, _theirs in {
-    "name": "name",
-    "address": "address",
-    "country": "country",
-    "city": "population",
-    "province": "province_state",
-    "postal_code": "zip",
-}.items():
-    FIELD_NAMES[f"issuer.{_ours}"] = f"issued_by.{_theirs}"
-    FIELD_NAMES[f"client.{_ours}"] = f"issued_to.{_theirs}"
-FIELD_NAMES |= {"issuer.tax_id": "issued_by.vat", "client.tax_id": "issued_to.number"}
+for _party, _shown, _tax_id in (("issuer", "issued_by", "vat"), ("client", "issued_to", "number")):
+    _names = {"name": "name", "address": "address", "country": "country", **CONTACT_NAMES}
+    _names["tax_id"] = _tax_id
+    FIELD_NAMES |= {f"{_party}.{ours}": f"{_shown}.{theirs}" for ours, theirs in _names.items()}
 _LINE_PRODUCT = re.compile(r"^(lines\.\d+)\.product$")
 
 

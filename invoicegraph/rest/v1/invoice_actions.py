@@ -14,13 +14,12 @@ from starlette.responses import Response
 from invoicegraph.db.models import Invoice
 from invoicegraph.domain.rectification import LineCorrection
 from invoicegraph.rest.endpoint import Call
+from invoicegraph.rest.fields import rectification_kind
 from invoicegraph.rest.v1 import invoice_context
 from invoicegraph.rest.v1.models import V1Annulled, V1Issued, V1Rectified
 from invoicegraph.services import invoices
 from invoicegraph.services.invoices import IssueOptions, RectifyOptions
 from invoicegraph.services.unset import is_set
-
-KINDS = {"differences": "I", "substitution": "S"}
 
 
 async def _outcome(call: Call, model: Any, invoice: Invoice, status: int = 200) -> Response:
@@ -53,20 +52,10 @@ async def rectify_invoice(call: Call) -> Response:
     ref = call.path_ref()
     body = call.body
     sent = body.maybe("corrections")
-    corrections = None
-    if is_set(sent):
-        corrections = [
-            LineCorrection(
-                description=line.description,
-                quantity=line.quantity,
-                price=line.price,
-                discount=line.discount,
-            )
-            for line in sent or []
-        ]
+    corrections = [LineCorrection(**line.sent()) for line in sent or []] if is_set(sent) else None
     options = RectifyOptions(
         corrections=corrections,
-        kind=KINDS[getattr(body, "rectification_type", None) or "differences"],
+        kind=rectification_kind(body),
         issue=IssueOptions(series=body.serie_id, date=body.date),
     )
     async with call.session() as session:

@@ -15,16 +15,12 @@ RENAMED = {
     "due_date_id": "due_date_term",
     "payment_method_id": "payment_method",
 }
-COPIED = ("name", "date", "payed_at", "lang", "date_format", "money_format", "notes")
+READ_HERE = ("currency", "reload_issued_by", "intro_texts", "close_texts", "lines", "template")
 
 
 def invoice_data(body: V1InvoiceCreate | V1InvoiceUpdate) -> InvoiceData:
     """Every field the client sent, under the services' names; ``UNSET`` for the others."""
-    data = InvoiceData()
-    for name in (*COPIED, *RENAMED):
-        value = body.maybe(name)
-        if is_set(value):
-            setattr(data, RENAMED.get(name, name), value)
+    data = InvoiceData(**body.sent(RENAMED, but=READ_HERE))
     currency = body.maybe("currency")
     if is_set(currency):
         # the pattern admits a symbol of the table or three letters: always a code here
@@ -43,12 +39,4 @@ def invoice_data(body: V1InvoiceCreate | V1InvoiceUpdate) -> InvoiceData:
 
 
 def _line(line: V1LineInput) -> LineData:
-    taxes = line.maybe("taxes")
-    return LineData(
-        product=line.product_id,
-        quantity=line.quantity,
-        price=line.price,
-        description=line.description,
-        discount=line.discount,
-        taxes=list(taxes) if is_set(taxes) else None,
-    )
+    return LineData(**line.sent({"product_id": "product"}))

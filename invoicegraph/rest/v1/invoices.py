@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import orjson
 from starlette.responses import Response
 
@@ -21,6 +19,8 @@ from invoicegraph.services.invoices import InvoiceData, InvoiceFilter
 from invoicegraph.services.unset import is_set
 from invoicegraph.sqlread import invoices as sql_invoices
 from invoicegraph.sqlread import v1 as sql_v1
+
+TEXTS = ("intro_texts", "close_texts")
 
 
 async def answer(call: Call, invoice: Invoice, status: int = 200) -> Response:
@@ -58,7 +58,7 @@ async def update_invoice(call: Call) -> Response:
     if not call.body.model_fields_set:
         raise ValidationFailed.single("body", "at least one parameter must be sent", "required")
     data = invoice_data(call.body)
-    texts = [t for name in ("intro_texts", "close_texts") for t in _sent_texts(data, name)]
+    texts = [t for name in TEXTS if is_set(sent := getattr(data, name)) for t in sent]
     title = data.name if is_set(data.name) else None
     if not is_set(data.name) and uses_variables(texts):
         async with call.session() as session:
@@ -111,13 +111,8 @@ async def list_invoices(call: Call) -> Response:
     return call.json(envelope(call, data, page, query, len(data)))
 
 
-def _sent_texts(data: InvoiceData, name: str) -> list[Any]:
-    texts = getattr(data, name)
-    return list(texts) if is_set(texts) else []
-
-
 def _render_texts(data: InvoiceData, title: str | None) -> None:
-    for name in ("intro_texts", "close_texts"):
+    for name in TEXTS:
         texts = getattr(data, name)
         if is_set(texts):
             setattr(data, name, render_texts(texts, document_title=title))

@@ -35,15 +35,17 @@ from invoicegraph.rest.fields import (
     Body,
     Date,
     Day,
+    EInvoicing,
     Figure,
     Money,
     Query,
+    RectificationType,
     number,
     omitted,
     text,
 )
 from invoicegraph.rest.v1.currency import CURRENCY_PATTERN
-from invoicegraph.services.invoices.inputs import MAX_TEXT_LENGTH, MAX_TEXTS
+from invoicegraph.services.invoices.inputs import MAX_TEXT_LENGTH, MAX_TEXTS, TEMPLATE_OPTIONS
 from invoicegraph.services.lines import MAX_LINES, MAX_PRICE, MAX_QUANTITY
 from invoicegraph.services.pagination import MAX_PAGE_SIZE
 
@@ -69,14 +71,16 @@ def as_integer(value: Any) -> int | None:
     return None
 
 
-def _integer(high: int, message: str, *, as_text: bool = True) -> Any:
+def _integer(high: int, message: str = "", *, as_text: bool = True) -> Any:
     """A positive integer; in a body also a string of digits (``as_text``). A query string is
     text anyway, so there it is documented as the integer it means."""
 
     def read(value: Any) -> int:
         number = as_integer(value)
         if number is None or not 1 <= number <= high:
-            raise PydanticCustomError("invalid", message)
+            raise PydanticCustomError(
+                "invalid", message or f"must be an integer between 1 and {high}"
+            )
         return number
 
     schema: dict[str, Any] = {"type": "integer", "minimum": 1, "maximum": high}
@@ -98,7 +102,8 @@ def _boolean(value: Any) -> bool:
     raise PydanticCustomError("invalid", "must be true or false")
 
 
-Id = _integer(MAX_ID, "must be a positive integer identifier")
+ID_MESSAGE = "must be a positive integer identifier"
+Id = _integer(MAX_ID, ID_MESSAGE)
 Flag = Annotated[
     bool,
     BeforeValidator(_boolean),
@@ -148,10 +153,9 @@ class V1LineInput(Body):
         return value
 
 
-class V1TemplateOptionsInput(Body):
-    use_company_color: Flag
-    include_texts_before: Flag
-    include_texts_after: Flag
+V1TemplateOptionsInput = create_model(  # type: ignore[call-overload]
+    "V1TemplateOptionsInput", __base__=Body, **{name: (Flag, ...) for name in TEMPLATE_OPTIONS}
+)
 
 
 class V1TemplateInput(Body):
@@ -301,7 +305,7 @@ class V1RectifyInput(V1IssueDate):
         }
     )
 
-    rectification_type: Literal["differences", "substitution"] = omitted(
+    rectification_type: RectificationType = omitted(
         "differences (I, the default) or substitution (S)"
     )
     corrections: Annotated[list[V1CorrectionInput], Field(min_length=1, max_length=MAX_LINES)] = (
@@ -342,14 +346,12 @@ class V1ContactInput(Body):
     notes: text(5000) | None = None
 
 
-QueryId = _integer(MAX_ID, "must be a positive integer identifier", as_text=False)
+QueryId = _integer(MAX_ID, ID_MESSAGE, as_text=False)
 
 
 class V1PageQuery(Query):
-    page: _integer(MAX_PAGE, f"must be an integer between 1 and {MAX_PAGE}", as_text=False) = 1
-    per_page: _integer(
-        MAX_PAGE_SIZE, f"must be an integer between 1 and {MAX_PAGE_SIZE}", as_text=False
-    ) = MAX_PAGE_SIZE
+    page: _integer(MAX_PAGE, as_text=False) = 1
+    per_page: _integer(MAX_PAGE_SIZE, as_text=False) = MAX_PAGE_SIZE
 
 
 def _searchable(value: str) -> str:
@@ -407,14 +409,6 @@ class V1Serie(Answer):
     name: str | None
 
 
-class V1EInvoicing(Answer):
-    system: str
-    country: str
-    processed: bool = Field(description="the tax agency has answered")
-    on_error: bool = Field(description="rejected, or accepted with errors")
-    external_link: str | None = Field(description="the agency's check URL (the QR code)")
-
-
 class V1IssuedBy(Answer):
     name: str | None
     vat: str | None
@@ -425,15 +419,15 @@ class V1IssuedBy(Answer):
     zip: str | None
 
 
-class V1IssuedTo(Answer):
-    id: int | None
-    name: str | None
-    number: str | None
-    address: str | None
-    population: str | None
-    province_state: str | None
-    country: str | None
-    zip: str | None
+# the recipient's fields are the issuer's, with the contact's id and its tax id as ``number``
+V1IssuedTo = create_model(  # type: ignore[call-overload]
+    "V1IssuedTo",
+    __base__=Answer,
+    id=(int | None, ...),
+    **{
+        "number" if n == "vat" else n: (f.annotation, f) for n, f in V1IssuedBy.model_fields.items()
+    },
+)
 
 
 class V1LineTax(Answer):
@@ -460,10 +454,9 @@ class V1Line(Answer):
     total_with_taxes: Money
 
 
-class V1TemplateOptions(Answer):
-    use_company_color: bool
-    include_texts_before: bool
-    include_texts_after: bool
+V1TemplateOptions = create_model(  # type: ignore[call-overload]
+    "V1TemplateOptions", __base__=Answer, **{name: (bool, ...) for name in TEMPLATE_OPTIONS}
+)
 
 
 class V1Template(Answer):
@@ -482,7 +475,7 @@ class V1Invoice(Answer):
     type_id: Literal[1, 2, 3] = Field(description="1 ordinary, 2 proforma, 3 rectificative")
     serie: V1Serie
     number: int | None
-    e_invoicing: V1EInvoicing | None
+    e_invoicing: EInvoicing | None
     date: Day
     due_date: Day | None
     payment_method: str | None
@@ -601,7 +594,7 @@ class V1Info(Answer):
 def _outcome(name: str, id_field: str) -> Any:
     """What an action on an invoice answers: the id of the invoice it made (or annulled), under
     the seed's name for it, and that invoice's e-invoicing state."""
-    made = {id_field: (int, ...), "e_invoicing": (V1EInvoicing | None, ...)}
+    made = {id_field: (int, ...), "e_invoicing": (EInvoicing | None, ...)}
     return create_model(name, __base__=Answer, **made)  # type: ignore[call-overload]
 
 
