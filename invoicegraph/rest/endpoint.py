@@ -285,3 +285,9 @@ def _check_encoded(response: Response) -> None:
 
 class _TooMany(DomainError):
     code = "rate_limited"
+
+
+def file_response(content: bytes, media_type: str, name: str, *, save: bool = False) -> Response:
+    """A document to show (``inline``) or, with ``save``, to download as ``name``."""
+    disposition = f'{"attachment" if save else "inline"}; filename="{name}"'
+    return Response(content, media_type=media_type, headers={"Content-Disposition": disposition})

@@ -89,12 +89,8 @@ def _faces() -> list[Face]:
     return [Face(API, api.OPERATIONS), Face(V1, v1.OPERATIONS)]
 
 
-def _ref(model: type[BaseModel]) -> dict[str, str]:
-    return {"$ref": REF.format(model=model.__name__)}
-
-
 def _json(model: type[BaseModel]) -> dict[str, Any]:
-    return {"application/json": {"schema": _ref(model)}}
+    return {"application/json": {"schema": {"$ref": REF.format(model=model.__name__)}}}
 
 
 def _headers(*names: str) -> dict[str, Any]:

@@ -58,7 +58,7 @@ OPERATIONS = [
     Operation("GET", "/exports/invoices", exports.export_invoices_route, exports.FILES,
               query=exports.ApiExportQuery),
     Operation("GET", "/webhook-endpoints", hooks.list_webhook_endpoints_route,
-              m.list_of(wm.ApiWebhookEndpoint), query=wm.ApiWebhookEndpointQuery),
+              m.list_of(wm.ApiWebhookEndpoint), query=m.PageQuery),
     Operation("POST", "/webhook-endpoints", hooks.create_webhook_endpoint_route,
               wm.ApiWebhookEndpointWithSecret, 201, body=wm.ApiWebhookEndpointInput, admin=True,
               links=HOOK),

@@ -4,7 +4,6 @@ rectificative invoices (``correct`` negates every line, ``rectify`` the items na
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import orjson
 from starlette.responses import Response
@@ -14,7 +13,7 @@ from invoicegraph.rest.api import parse
 from invoicegraph.rest.api.fieldnames import dialect_names
 from invoicegraph.rest.api.models import ApiInvoice, ApiInvoiceQuery
 from invoicegraph.rest.api.shapes import cursor_page, invoice_json
-from invoicegraph.rest.endpoint import Call
+from invoicegraph.rest.endpoint import Call, file_response
 from invoicegraph.services.invoices import (
     InvoiceFilter,
     IssueOptions,
@@ -25,11 +24,9 @@ from invoicegraph.services.invoices import (
     rectify_invoice,
 )
 from invoicegraph.services.public_ids import invoice_public_ids
+from invoicegraph.services.verifactu.state import EInvoicing, e_invoicing_states
 from invoicegraph.sqlread import api as sql_api
 from invoicegraph.sqlread import invoices as sql_invoices
-
-if TYPE_CHECKING:
-    from invoicegraph.services.verifactu.state import EInvoicing
 
 
 async def _e_invoicing(call: Call, invoices: Sequence[Invoice]) -> dict[int, EInvoicing]:
@@ -37,8 +34,6 @@ async def _e_invoicing(call: Call, invoices: Sequence[Invoice]) -> dict[int, EIn
     ids = [invoice.id for invoice in invoices if invoice.status != "draft"]
     if not ids:
         return {}
-    from invoicegraph.services.verifactu.state import e_invoicing_states
-
     async with call.session() as session:
         return dict(await e_invoicing_states(session, call.auth.account, ids))
 
@@ -132,11 +127,7 @@ async def invoice_pdf_route(call: Call) -> Response:
     ref = call.path_ref()
     async with call.session() as session:
         content = await invoice_pdf(session, call.auth.account, ref, allow_draft=False)
-    return Response(
-        content,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="invoice-{ref}.pdf"'},
-    )
+    return file_response(content, "application/pdf", f"invoice-{ref}.pdf")
 
 
 async def invoice_xml_route(call: Call) -> Response:
@@ -150,11 +141,7 @@ async def invoice_xml_route(call: Call) -> Response:
     async with call.session() as session:
         content, media_type = await invoice_einvoice(session, call.auth.account, ref, fmt)
     extension = "pdf" if media_type == "application/pdf" else "xml"
-    return Response(
-        content,
-        media_type=media_type,
-        headers={"Content-Disposition": f'inline; filename="invoice-{ref}-{fmt}.{extension}"'},
-    )
+    return file_response(content, media_type, f"invoice-{ref}-{fmt}.{extension}")
 
 
 async def void_invoice_route(call: Call) -> Response:

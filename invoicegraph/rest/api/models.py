@@ -232,23 +232,25 @@ class ApiVoidInput(Body):
     reason: text(500) | None = None
 
 
-class _Page(Query):
+class PageQuery(Query):
+    """A page of a cursor list: the first (newest first) when no cursor is given."""
+
     limit: int = Field(MAX_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="page size")
     cursor: str | None = Field(None, max_length=512, description="next_cursor of the last page")
 
 
-class ApiClientQuery(_Page):
+class ApiClientQuery(PageQuery):
     search: text(255, description="3+ characters, in name, tax id and email") | None = None
     tax_id: text(32, description="exact match") | None = None
 
 
-class ApiQuoteQuery(_Page):
+class ApiQuoteQuery(PageQuery):
     external_reference: text(255, description="exact match") | None = None
     status: Literal["draft", "sent", "accepted", "rejected", "converted"] | None = None
     client_id: uuid.UUID | None = None
 
 
-class ApiInvoiceQuery(_Page):
+class ApiInvoiceQuery(PageQuery):
     external_reference: text(255, description="exact match") | None = None
     status: Literal["draft", "issued", "annulled"] | None = None
     client_id: uuid.UUID | None = None

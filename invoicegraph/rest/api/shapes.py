@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 from invoicegraph.db.models import Client, Invoice, InvoiceLine, Quote, QuoteLine
 from invoicegraph.domain.money import LineFigures, breakdown, stored_figures
 from invoicegraph.rest.api.fieldnames import ITEM_FIELDS
-from invoicegraph.rest.api.models import ApiClient, ApiInvoice, ApiItem, ApiQuote, ApiTax
-from invoicegraph.rest.fields import shaped
+from invoicegraph.rest.api.models import ApiClient, ApiInvoice, ApiItem, ApiParty, ApiQuote, ApiTax
+from invoicegraph.rest.fields import EMPTY, shaped
 from invoicegraph.services.pagination import Page
 from invoicegraph.services.public_ids import PublicIds
 from invoicegraph.sqlread.page import JsonPage
@@ -19,7 +19,7 @@ from invoicegraph.sqlread.page import JsonPage
 if TYPE_CHECKING:
     from invoicegraph.services.verifactu.state import EInvoicing
 
-PARTY_FIELDS = ("name", "tax_id", "address", "city", "province", "postal_code", "country")
+PARTY_FIELDS = tuple(ApiParty.model_fields)
 
 
 # the dialect's names of the stored figures (each item carries the same as its document)
@@ -66,9 +66,9 @@ def _items(document: Invoice | Quote) -> dict[str, Any]:
     }
 
 
-def _party(invoice: Invoice, prefix: str) -> dict[str, Any] | None:
-    values = {name: getattr(invoice, prefix + name) for name in PARTY_FIELDS}
-    return values if values["name"] is not None else None
+def _party(invoice: Invoice, prefix: str) -> ApiParty | None:
+    named = getattr(invoice, prefix + "name") is not None
+    return shaped(ApiParty, invoice, EMPTY, prefix) if named else None
 
 
 def invoice_json(

@@ -31,7 +31,6 @@ async def list_webhook_deliveries_route(call: Call) -> Response:
     ref = call.path_ref()
     async with call.session() as session:
         endpoint = await get_endpoint(session, call.auth.account, ref)
-    async with call.session() as session:
         found = await list_deliveries(session, call.auth.account, endpoint_id=endpoint.id)
     return call.json({"data": [delivery_json(delivery, event) for delivery, event in found]})
 
@@ -51,7 +50,7 @@ async def redeliver_webhook_route(call: Call) -> Response:
     ref = call.path_ref()
     async with call.session() as session:
         delivery = await redeliver(session, call.auth.account, ref)
-    async with call.session() as session:
+    async with call.session() as session:  # a new session: the delivery as committed
         [(again, event)] = await list_deliveries(
             session,
             call.auth.account,

@@ -11,11 +11,11 @@ from starlette.responses import Response
 from invoicegraph.db.base import utcnow
 from invoicegraph.db.models import WebhookEndpoint
 from invoicegraph.rest.api import parse
+from invoicegraph.rest.api.models import PageQuery
 from invoicegraph.rest.api.shapes import cursor_page
 from invoicegraph.rest.api.webhook_models import (
     ApiRotateSecretInput,
     ApiWebhookEndpoint,
-    ApiWebhookEndpointQuery,
     ApiWebhookEndpointWithSecret,
 )
 from invoicegraph.rest.endpoint import Call
@@ -59,7 +59,7 @@ def _allow_private(call: Call) -> bool:
 
 async def list_webhook_endpoints_route(call: Call) -> Response:
     """List the webhook endpoints, newest first (never their secrets)."""
-    query: ApiWebhookEndpointQuery = call.params
+    query: PageQuery = call.params
     page = parse.page_request(query.limit, query.cursor)
     async with call.session() as session:
         found = await list_endpoints(session, call.auth.account, page)

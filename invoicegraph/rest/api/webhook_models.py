@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field
 
 from invoicegraph.domain.webhooks import MAX_URL_LENGTH
-from invoicegraph.rest.api.models import Timestamp, _Page
+from invoicegraph.rest.api.models import Timestamp
 from invoicegraph.rest.fields import Answer, Body, omitted, text
 from invoicegraph.services.webhook_endpoints import (
     MAX_DESCRIPTION,
@@ -76,10 +76,6 @@ class ApiRotateSecretInput(Body):
         le=MAX_OVERLAP_HOURS,
         description="hours the old secret still signs beside the new one; 0 ends it now",
     )
-
-
-class ApiWebhookEndpointQuery(_Page):
-    """The first page (newest first) when no cursor is given."""
 
 
 class ApiWebhookEndpoint(Answer):

@@ -4,11 +4,10 @@ services never import a face."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from invoicegraph.db.base import utcnow
-from invoicegraph.db.models import Account, WebhookEndpoint
+from invoicegraph.db.models import Account
 from invoicegraph.domain.errors import NotFound
 from invoicegraph.http.jsonio import dumps
 from invoicegraph.rest.api.shapes import client_json, invoice_json, quote_json
@@ -18,6 +17,7 @@ from invoicegraph.services.invoices import get_invoice
 from invoicegraph.services.public_ids import invoice_public_ids, quote_public_ids
 from invoicegraph.services.quotes import get_quote
 from invoicegraph.services.verifactu.state import e_invoicing_states
+from invoicegraph.services.webhook_endpoints import get_endpoint
 
 INVOICE_KINDS = ("invoice", "verifactu")  # a VERI*FACTU verdict is about an invoice
 
@@ -38,13 +38,7 @@ async def api_object(
         if kind == "client":
             return dumps(client_json(await get_client(session, account, object_id)))
         if kind == "webhook_endpoint":
-            endpoint = await session.scalar(
-                select(WebhookEndpoint).where(
-                    WebhookEndpoint.account_id == account.id, WebhookEndpoint.id == object_id
-                )
-            )
-            if endpoint is None:
-                return None
+            endpoint = await get_endpoint(session, account, object_id)
             return dumps(webhook_endpoint_json(endpoint, utcnow()))
     except NotFound:
         return None

@@ -7,13 +7,14 @@ a tax's ``version`` is the uuid of its current rate, as in a line's taxes)."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
-from invoicegraph.db.models import Account, DueDateTerm, PaymentMethod, Product, Series, Tax
-from invoicegraph.rest.endpoint import Call
+from invoicegraph.db.models import Account, Product, Series, Tax
+from invoicegraph.rest.endpoint import Call, Handler
 from invoicegraph.rest.fields import shaped
 from invoicegraph.rest.v1.models import V1DueDate, V1PaymentMethod, V1Product, V1Series, V1Tax
 from invoicegraph.rest.v1.pagination import envelope, page_request
@@ -38,19 +39,12 @@ def series_shape(series: Series) -> V1Series:
     return shaped(V1Series, series, name=series.code, description=series.name)
 
 
-def payment_method_shape(method: PaymentMethod) -> V1PaymentMethod:
-    return shaped(V1PaymentMethod, method)
-
-
-def due_date_shape(term: DueDateTerm) -> V1DueDate:
-    return shaped(V1DueDate, term)
-
-
 # a service's list function: (session, account, page request, **filters) -> page
 Lister = Callable[..., Awaitable[Page[Any]]]
+Shape = Callable[[Any], Any]
 
 
-async def list_page(call: Call, lister: Lister, shape: Callable[[Any], Any]) -> Response:
+async def list_page(call: Call, lister: Lister, shape: Shape) -> Response:
     """One Laravel page of a catalogue, ascending by id (``search`` when the query has it)."""
     search = getattr(call.params, "search", None)
     filters = {"search": search} if search is not None else {}
@@ -63,21 +57,44 @@ async def list_page(call: Call, lister: Lister, shape: Callable[[Any], Any]) -> 
 Getter = Callable[[AsyncSession, Account, Ref], Awaitable[Any]]
 
 
-async def get_one(call: Call, getter: Getter, shape: Callable[[Any], Any]) -> Response:
+async def get_one(call: Call, getter: Getter, shape: Shape) -> Response:
     ref = call.path_ref()
     async with call.session() as session:
         item = await getter(session, call.auth.account, ref)
     return call.json({"data": shape(item)})
 
 
-async def list_products(call: Call) -> Response:
-    """Products (a line with ``product_id`` copies one)."""
-    return await list_page(call, products.list_products, product_shape)
+def catalogue(
+    names: tuple[str, str], lister: Lister, getter: Getter, shape: Shape, docs: tuple[str, str]
+) -> tuple[Handler, Handler]:
+    """A catalogue's list and get-one routes, named (``list_products``, ``get_product``) and
+    documented (the OpenAPI summaries) as given."""
+
+    async def list_route(call: Call) -> Response:
+        return await list_page(call, lister, shape)
+
+    async def get_route(call: Call) -> Response:
+        return await get_one(call, getter, shape)
+
+    for route, name, doc in zip((list_route, get_route), names, docs, strict=True):
+        route.__name__, route.__doc__ = name, doc
+    return list_route, get_route
 
 
-async def get_product(call: Call) -> Response:
-    """One product."""
-    return await get_one(call, products.get_product, product_shape)
+list_products, get_product = catalogue(
+    ("list_products", "get_product"), products.list_products, products.get_product, product_shape,
+    ("Products (a line with ``product_id`` copies one).", "One product."))  # fmt: skip
+list_series, get_series = catalogue(
+    ("list_series", "get_series"), catalog.list_series, catalog.get_series, series_shape,
+    ("Numbering series (``serie_id`` of issue and rectify).", "One series."))  # fmt: skip
+list_payment_methods, get_payment_method = catalogue(
+    ("list_payment_methods", "get_payment_method"), catalog.list_payment_methods,
+    catalog.get_payment_method, partial(shaped, V1PaymentMethod),
+    ("Payment methods (``payment_method_id``).", "One payment method."))  # fmt: skip
+list_due_dates, get_due_date = catalogue(
+    ("list_due_dates", "get_due_date"), catalog.list_due_date_terms, catalog.get_due_date_term,
+    partial(shaped, V1DueDate),
+    ("Due-date terms (``due_date_id``).", "One due-date term."))  # fmt: skip
 
 
 async def list_taxes(call: Call) -> Response:
@@ -94,33 +111,3 @@ async def list_taxes(call: Call) -> Response:
 async def get_tax(call: Call) -> Response:
     """One tax with its current rate."""
     return await get_one(call, taxes.get_tax, tax_shape)
-
-
-async def list_series(call: Call) -> Response:
-    """Numbering series (``serie_id`` of issue and rectify)."""
-    return await list_page(call, catalog.list_series, series_shape)
-
-
-async def get_series(call: Call) -> Response:
-    """One series."""
-    return await get_one(call, catalog.get_series, series_shape)
-
-
-async def list_payment_methods(call: Call) -> Response:
-    """Payment methods (``payment_method_id``)."""
-    return await list_page(call, catalog.list_payment_methods, payment_method_shape)
-
-
-async def get_payment_method(call: Call) -> Response:
-    """One payment method."""
-    return await get_one(call, catalog.get_payment_method, payment_method_shape)
-
-
-async def list_due_dates(call: Call) -> Response:
-    """Due-date terms (``due_date_id``)."""
-    return await list_page(call, catalog.list_due_date_terms, due_date_shape)
-
-
-async def get_due_date(call: Call) -> Response:
-    """One due-date term."""
-    return await get_one(call, catalog.get_due_date_term, due_date_shape)

@@ -14,9 +14,9 @@ from invoicegraph.db.models import Client
 from invoicegraph.rest.endpoint import Call
 from invoicegraph.rest.fields import shaped
 from invoicegraph.rest.v1.catalog import get_one, list_page
-from invoicegraph.rest.v1.models import V1Contact
+from invoicegraph.rest.v1.models import PARTY, V1Contact
 from invoicegraph.rest.v1.pagination import envelope, page_request
-from invoicegraph.rest.v1.shapes import PARTY, stamps
+from invoicegraph.rest.v1.shapes import stamps
 from invoicegraph.services import clients
 from invoicegraph.services.clients import ClientInput
 from invoicegraph.sqlread import invoices as sql_reads

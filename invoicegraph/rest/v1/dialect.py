@@ -10,13 +10,10 @@ from starlette.requests import Request
 
 from invoicegraph.domain.errors import Conflict, DomainError, ValidationFailed
 from invoicegraph.rest.endpoint import Dialect
-from invoicegraph.rest.v1.models import V1Error, V1ValidationError
-from invoicegraph.rest.v1.shapes import PARTY
+from invoicegraph.rest.v1.models import CONTACT_NAMES, V1Error, V1ValidationError
 
 INVALID_DATA = "The given data was invalid."
 
-# a contact's fields, named as an invoice's ``issued_to`` names them (``tax_id`` → ``number``)
-CONTACT_NAMES = {ours: theirs for theirs, ours in PARTY.items() if theirs != "vat"}
 # the services speak the general form's names; /v1 clients sent these
 FIELD_NAMES = {
     "client": "contact_id",

@@ -25,7 +25,7 @@ def options() -> dict[str, Any]:
         "invoice_templates": [
             {"id": template.id, "name": template.title} for template in INVOICE_TEMPLATES
         ],
-        "invoice_types": [{"id": type_id, "name": name} for type_id, name in INVOICE_TYPES],
+        "invoice_types": [{"id": type_id, "name": name} for type_id, name in INVOICE_TYPES.items()],
     }
 
 

@@ -13,9 +13,9 @@ from starlette.responses import Response
 
 from invoicegraph.db.models import Invoice
 from invoicegraph.domain.rectification import LineCorrection
-from invoicegraph.rest.endpoint import Call
+from invoicegraph.rest.endpoint import Call, file_response
 from invoicegraph.rest.fields import rectification_kind
-from invoicegraph.rest.v1 import invoice_context
+from invoicegraph.rest.v1.invoices import e_invoicing
 from invoicegraph.rest.v1.models import V1Annulled, V1Issued, V1Rectified
 from invoicegraph.services import invoices
 from invoicegraph.services.invoices import IssueOptions, RectifyOptions
@@ -24,7 +24,7 @@ from invoicegraph.services.unset import is_set
 
 async def _outcome(call: Call, model: Any, invoice: Invoice, status: int = 200) -> Response:
     """``{"data": model}``: the invoice's id under the model's first field, and its state."""
-    states = await invoice_context.e_invoicing(call, [invoice])
+    states = await e_invoicing(call, [invoice])
     id_field = next(iter(model.model_fields))
     return call.json(
         {"data": model(**{id_field: invoice.id}, e_invoicing=states.get(invoice.id))}, status
@@ -80,8 +80,4 @@ async def download_invoice(call: Call) -> Response:
     ref = call.path_ref()
     async with call.session() as session:
         pdf = await invoice_pdf(session, call.auth.account, ref, allow_draft=True)
-    return Response(
-        pdf,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="invoice-{ref}.pdf"'},
-    )
+    return file_response(pdf, "application/pdf", f"invoice-{ref}.pdf", save=True)

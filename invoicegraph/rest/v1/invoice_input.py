@@ -4,7 +4,7 @@ shapes only: which values are valid is the models' (types, limits) and the servi
 from __future__ import annotations
 
 from invoicegraph.rest.v1.currency import currency_in
-from invoicegraph.rest.v1.models import V1InvoiceCreate, V1InvoiceUpdate, V1LineInput
+from invoicegraph.rest.v1.models import V1InvoiceCreate, V1InvoiceUpdate
 from invoicegraph.services.invoices import InvoiceData, TextData
 from invoicegraph.services.lines import LineData
 from invoicegraph.services.unset import UNSET, is_set
@@ -15,6 +15,7 @@ RENAMED = {
     "due_date_id": "due_date_term",
     "payment_method_id": "payment_method",
 }
+LINE_NAMES = {"product_id": "product"}
 READ_HERE = ("currency", "reload_issued_by", "intro_texts", "close_texts", "lines", "template")
 
 
@@ -31,12 +32,8 @@ def invoice_data(body: V1InvoiceCreate | V1InvoiceUpdate) -> InvoiceData:
         if is_set(texts):
             setattr(data, name, [TextData(label=t.label, text=t.text) for t in texts])
     lines = body.maybe("lines")
-    data.lines = [_line(line) for line in lines] if is_set(lines) else UNSET
+    data.lines = [LineData(**line.sent(LINE_NAMES)) for line in lines] if is_set(lines) else UNSET
     if body.template is not None:
         data.template_id = body.template.id
         data.template_options = body.template.options.model_dump()
     return data
-
-
-def _line(line: V1LineInput) -> LineData:
-    return LineData(**line.sent({"product_id": "product"}))

@@ -1,6 +1,11 @@
-"""``/v1/invoices``: create a proforma, list, get, PATCH and DELETE."""
+"""``/v1/invoices``: create a proforma, list, get, PATCH and DELETE; and what an invoice's
+answer needs beyond its own row: its series' code (``serie.name``) and its e-invoicing state,
+both fetched once per answer, for a whole list page at a time, never once per invoice."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
 
 import orjson
 from starlette.responses import Response
@@ -8,24 +13,56 @@ from starlette.responses import Response
 from invoicegraph.db.models import Invoice
 from invoicegraph.domain.errors import ValidationFailed
 from invoicegraph.rest.endpoint import Call
-from invoicegraph.rest.v1 import invoice_context
 from invoicegraph.rest.v1.invoice_input import invoice_data
 from invoicegraph.rest.v1.models import V1InvoiceQuery
 from invoicegraph.rest.v1.pagination import envelope, page_request
 from invoicegraph.rest.v1.shapes import KIND_OF_TYPE, invoice_full, invoice_summary
 from invoicegraph.rest.v1.texts import render_texts, uses_variables
 from invoicegraph.services import invoices
+from invoicegraph.services.catalog import list_series
 from invoicegraph.services.invoices import InvoiceData, InvoiceFilter
+from invoicegraph.services.pagination import MAX_PAGE_SIZE, PageRequest
 from invoicegraph.services.unset import is_set
+from invoicegraph.services.verifactu.state import e_invoicing_states
 from invoicegraph.sqlread import invoices as sql_invoices
 from invoicegraph.sqlread import v1 as sql_v1
 
 TEXTS = ("intro_texts", "close_texts")
 
 
+async def series_codes(call: Call, shown: Sequence[Invoice]) -> dict[int, str]:
+    """Code of every series the invoices name. An account has a handful of series, so one
+    page of them (rarely two) answers a whole list."""
+    wanted = {invoice.series_id for invoice in shown if invoice.series_id is not None}
+    codes: dict[int, str] = {}
+    offset = 0
+    async with call.session() as session:
+        while wanted - codes.keys():
+            page = await list_series(
+                session,
+                call.auth.account,
+                PageRequest(limit=MAX_PAGE_SIZE, offset=offset, descending=False, with_total=False),
+            )
+            codes.update({series.id: series.code for series in page.items})
+            if not page.has_next:
+                break
+            offset += MAX_PAGE_SIZE
+    return codes
+
+
+async def e_invoicing(call: Call, shown: Sequence[Invoice]) -> dict[int, dict[str, Any]]:
+    """The ``e_invoicing`` block of each issued invoice that has one (one call per answer)."""
+    issued = [invoice.id for invoice in shown if invoice.status != "draft"]
+    if not issued:
+        return {}
+    async with call.session() as session:
+        states = await e_invoicing_states(session, call.auth.account, issued)
+    return {invoice_id: state.as_block() for invoice_id, state in states.items()}
+
+
 async def answer(call: Call, invoice: Invoice, status: int = 200) -> Response:
-    codes = await invoice_context.series_codes(call, [invoice])
-    states = await invoice_context.e_invoicing(call, [invoice])
+    codes = await series_codes(call, [invoice])
+    states = await e_invoicing(call, [invoice])
     shape = invoice_full(invoice, codes.get(invoice.series_id or 0), states.get(invoice.id))
     return call.json({"data": shape}, status)
 
@@ -102,8 +139,8 @@ async def list_invoices(call: Call) -> Response:
         return call.json(envelope(call, found.data, found, query, len(found.items)))
     async with call.session() as session:
         page = await invoices.list_invoices(session, call.auth.account, request, flt)
-    codes = await invoice_context.series_codes(call, page.items)
-    states = await invoice_context.e_invoicing(call, page.items)
+    codes = await series_codes(call, page.items)
+    states = await e_invoicing(call, page.items)
     data = [
         invoice_summary(invoice, codes.get(invoice.series_id or 0), states.get(invoice.id))
         for invoice in page.items

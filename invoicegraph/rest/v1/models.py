@@ -30,6 +30,7 @@ from pydantic_core import PydanticCustomError
 from invoicegraph.domain.validation import MAX_ID
 from invoicegraph.pdf.formatting import DATE_FORMATS, MONEY_FORMATS
 from invoicegraph.pdf.labels import LANGUAGES
+from invoicegraph.rest.api.models import ApiClientInput
 from invoicegraph.rest.fields import (
     Answer,
     Body,
@@ -118,8 +119,9 @@ Flag = Annotated[
         }
     ),
 ]
-Number = number(json_only=False, ge=-MAX_PRICE, le=MAX_PRICE)
 Timestamp = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
+LineQuantity = number(json_only=False, ge=0, le=MAX_QUANTITY, places=4)
+Discount = number(json_only=False, ge=0, le=100, places=2, description="percent")
 
 
 # ── inputs ──────────────────────────────────────────────────────────────────────────────────
@@ -135,14 +137,12 @@ class V1LineInput(Body):
     description are required (discount defaults to 0)."""
 
     product_id: Id | None = None
-    quantity: number(json_only=False, ge=0, le=MAX_QUANTITY, places=4) | None = Field(
-        None, validate_default=True
-    )
+    quantity: LineQuantity | None = Field(None, validate_default=True)
     price: number(json_only=False, ge=-MAX_PRICE, le=MAX_PRICE, places=2) | None = Field(
         None, validate_default=True
     )
     description: text(500) | None = Field(None, validate_default=True)
-    discount: number(json_only=False, ge=0, le=100, places=2, description="percent") | None = None
+    discount: Discount | None = None
     taxes: Annotated[list[Id], Field(max_length=MAX_LINE_TAXES)] = omitted("ids of /v1/taxes")
 
     @field_validator("quantity", "price", "description")
@@ -281,7 +281,7 @@ class V1CorrectionInput(Body):
     description: text(500, blank=False)
     quantity: number(json_only=False, ge=-MAX_QUANTITY, le=MAX_QUANTITY, places=4) | None = None
     price: number(json_only=False, ge=-MAX_PRICE, le=MAX_PRICE, places=6) | None = None
-    discount: number(json_only=False, ge=0, le=100, places=2, description="percent") | None = None
+    discount: Discount | None = None
 
 
 class V1RectifyInput(V1IssueDate):
@@ -329,21 +329,18 @@ class V1AnnulInput(Body):
     reason: text(500) | None = None
 
 
-class V1ContactInput(Body):
-    """A contact, with the names of an invoice's ``issued_to``."""
-
-    name: text(255, blank=False)
-    number: text(64, description="tax id (NIF, CIF, EU VAT number…)") | None = None
-    email: text(255) | None = None
-    phone: text(40) | None = None
-    address: text(255) | None = None
-    population: text(120) | None = None
-    province_state: text(120) | None = None
-    country: Annotated[str, Field(pattern="^[A-Za-z]{2}$")] = omitted(
-        "ISO 3166-1; ES when left out"
-    )
-    zip: text(20) | None = None
-    notes: text(5000) | None = None
+# the dialect's names of a party's (and a contact's) fields, which the seed gives an invoice's
+# ``issued_by`` and ``issued_to``, and the services' names of them
+PARTY = {"vat": "tax_id", "number": "tax_id", "population": "city", "province_state": "province",
+         "zip": "postal_code"}  # fmt: skip
+CONTACT_NAMES = {ours: theirs for theirs, ours in PARTY.items() if theirs != "vat"}
+# a contact is a client, its fields and limits, under the names of an invoice's ``issued_to``
+V1ContactInput = create_model(  # type: ignore[call-overload]
+    "V1ContactInput",
+    __base__=Body,
+    __doc__="A contact, with the names of an invoice's ``issued_to``.",
+    **{CONTACT_NAMES.get(n, n): (f.annotation, f) for n, f in ApiClientInput.model_fields.items()},
+)
 
 
 QueryId = _integer(MAX_ID, ID_MESSAGE, as_text=False)

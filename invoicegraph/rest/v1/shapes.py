@@ -15,6 +15,7 @@ from invoicegraph.db.models import Account, Invoice, InvoiceLine
 from invoicegraph.rest.fields import Answer, shaped
 from invoicegraph.rest.v1.currency import currency_out
 from invoicegraph.rest.v1.models import (
+    PARTY,
     V1Invoice,
     V1InvoiceSummary,
     V1IssuedBy,
@@ -26,23 +27,12 @@ from invoicegraph.services.invoices.inputs import TEMPLATE_OPTIONS
 
 A = TypeVar("A", bound=Answer)
 TYPE_ORDINARY, TYPE_PROFORMA, TYPE_RECTIFICATIVE = 1, 2, 3
-INVOICE_TYPES = (
-    (TYPE_ORDINARY, "ordinary"),
-    (TYPE_PROFORMA, "proforma"),
-    (TYPE_RECTIFICATIVE, "rectificative"),
-)
-# type_id filter → the services' invoice kind
-KIND_OF_TYPE = {
-    TYPE_ORDINARY: "ordinary",
-    TYPE_PROFORMA: "draft",
-    TYPE_RECTIFICATIVE: "rectificative",
-}
+INVOICE_TYPES = {TYPE_ORDINARY: "ordinary", TYPE_PROFORMA: "proforma",
+                 TYPE_RECTIFICATIVE: "rectificative"}  # fmt: skip
+# type_id filter → the services' invoice kind (a proforma is a draft)
+KIND_OF_TYPE = {**INVOICE_TYPES, TYPE_PROFORMA: "draft"}
 
 
-# the dialect's names of a party's (and a contact's) fields, which the seed gives an invoice's
-# ``issued_by`` and ``issued_to``
-PARTY = {"vat": "tax_id", "number": "tax_id", "population": "city", "province_state": "province",
-         "zip": "postal_code"}  # fmt: skip
 INVOICE = {"payment_method": "payment_method_text", "rectification_invoice_id":
            "rectifies_invoice_id"}  # fmt: skip
 
