@@ -373,6 +373,26 @@ def invoice_compiler(type_: GraphQLObjectType, shape: Shape) -> Compiler:
     return compile_node
 
 
+_SELECTIONS: dict[tuple[int, ...], tuple[Any, tuple[object, ...]]] = {}
+
+
+def _by_selection(info: Any, what: object, read: Any) -> Any:
+    """``read(info)``, kept by the selection it reads: the field's node and the fragments'.
+    A query text is parsed once and its document reused (Strawberry's parser cache), so the
+    same text's next request finds its plan without walking the selection again; the nodes
+    are held with the plan, so that their ids stay theirs while it is kept."""
+    kept = (what, info.field_nodes[0], *info.fragments.values())
+    key = tuple(map(id, kept))
+    known = _SELECTIONS.get(key)
+    if known is not None:
+        return known[0]
+    found = read(info)
+    if len(_SELECTIONS) >= MAX_COMPILERS:
+        _SELECTIONS.clear()
+    _SELECTIONS[key] = (found, kept)
+    return found
+
+
 def object_compiler(info: Any, type_name: str) -> Compiler | None:
     """The compiler of a single read's selection (graphql-core's resolve info of a field that
     answers one object: of type ``type_name``, or a ``Node`` that is one), or None when the
@@ -380,8 +400,13 @@ def object_compiler(info: Any, type_name: str) -> Compiler | None:
     type_ = info.schema.get_type(type_name)
     if len(info.field_nodes) != 1 or not isinstance(type_, GraphQLObjectType):
         return None
-    shape = shape_of(info.field_nodes[0].selection_set, type_, info.fragments)
-    return None if shape is None else invoice_compiler(type_, shape)
+
+    def read(info: Any) -> Compiler | None:
+        shape = shape_of(info.field_nodes[0].selection_set, type_, info.fragments)
+        return None if shape is None else invoice_compiler(type_, shape)
+
+    compiler: Compiler | None = _by_selection(info, type_, read)
+    return compiler
 
 
 # ── the connection around the nodes ────────────────────────────────────────────────────────
@@ -409,6 +434,11 @@ def connection_plan(info: Any) -> ConnectionPlan | None:
     the compiler does not cover all of it."""
     if len(info.field_nodes) != 1:
         return None
+    plan: ConnectionPlan | None = _by_selection(info, info.return_type, _connection_plan)
+    return plan
+
+
+def _connection_plan(info: Any) -> ConnectionPlan | None:
     type_ = _named(info.return_type)
     if not isinstance(type_, GraphQLObjectType):
         return None

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, func, literal_column, null, select, true
+from sqlalchemy import and_, func, literal_column, null, select, true, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -45,6 +45,13 @@ class JsonPage:
         return [self.cursor(index) for index in range(len(self.items))]
 
 
+def _plain(column: Any) -> Any:
+    """The column as a plain expression of its type: the same SQL, but a subquery's column of
+    it is a bare column, where a table column's copy carries copies of its foreign keys and
+    their event listeners (a third of the statement's build time, and cyclic garbage)."""
+    return type_coerce(column, column.type)
+
+
 async def json_page(
     session: AsyncSession,
     model: Any,
@@ -57,9 +64,9 @@ async def json_page(
     """``document`` is the SQL of one row's JSON, over the model's table by its own name."""
     query = page_query(model, conditions, page, orderable=orderable)
     keys = query.statement.with_only_columns(
-        model.account_id.label("account_id"),
-        model.id.label("id"),
-        query.sort_by.label("sort_key"),
+        _plain(model.account_id).label("account_id"),
+        _plain(model.id).label("id"),
+        _plain(query.sort_by).label("sort_key"),
         func.row_number().over(order_by=query.ordering).label("position"),
     ).subquery("page_keys")
     table = model.__table__
