@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -53,16 +54,29 @@ def _text_columns(mapper: Mapper[Any]) -> tuple[str, ...]:
     return tuple(keys)
 
 
+def _problems(mapper: Mapper[Any], values: dict[str, Any], errors: list[FieldError]) -> None:
+    for key in _text_columns(mapper):
+        value = values.get(key)
+        problem = _problem_in(value) if value is not None else None
+        if problem is not None:
+            errors.append(FieldError(key, problem, "invalid_characters"))
+
+
+def refuse_unstorable(mapper: Mapper[Any], rows: Iterable[dict[str, Any]]) -> None:
+    """The rule for rows written without a flush (``db/core_insert.py``): each a dict of
+    ``mapper``'s attribute values."""
+    errors: list[FieldError] = []
+    for values in rows:
+        _problems(mapper, values, errors)
+    if errors:
+        raise ValidationFailed(errors)
+
+
 @event.listens_for(Session, "before_flush")
 def _refuse_unstorable_text(session: Session, _flush: UOWTransaction, _objects: Any) -> None:
     errors: list[FieldError] = []
     for row in [*session.new, *session.dirty]:
         state = inspect(row)
-        values = state.dict
-        for key in _text_columns(state.mapper):
-            value = values.get(key)
-            problem = _problem_in(value) if value is not None else None
-            if problem is not None:
-                errors.append(FieldError(key, problem, "invalid_characters"))
+        _problems(state.mapper, state.dict, errors)
     if errors:
         raise ValidationFailed(errors)

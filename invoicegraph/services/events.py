@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from invoicegraph.db.base import utcnow
+from invoicegraph.db.core_insert import insert_new
 from invoicegraph.db.engine import Database
 from invoicegraph.db.models import Account, Event
 from invoicegraph.domain.webhooks import EventType
@@ -78,8 +79,13 @@ async def record(
         object_uuid=subject.uuid,
         payload=json.dumps(payload or {}, default=str, separators=(",", ":")),
     )
-    session.add(row)
-    if session.get_bind().dialect.name != "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
+        # one INSERT, not a flush (the table's trigger NOTIFYs the subscribers at commit)
+        await insert_new(session, [row])
+    else:
+        # the row stays in the session: ``after_commit`` tells whether a rolled-back
+        # SAVEPOINT took it away
+        session.add(row)
         heard = RecordedEvent(
             str(row.uuid), account_id, row.type, row.object_kind, subject.id, str(subject.uuid)
         )

@@ -34,10 +34,10 @@ from invoicegraph.services.invoices.loading import account_today, load_invoice
 from invoicegraph.services.invoices.payments import check_payment_date
 from invoicegraph.services.invoices.rendered import forget_rendered
 from invoicegraph.services.invoices.snapshots import (
+    insert_invoice,
     snapshot_issuer,
     snapshot_recipient,
     write_lines,
-    write_totals,
 )
 from invoicegraph.services.lines import KnownRates, price_lines, rates_wanted
 from invoicegraph.services.refs import Ref
@@ -277,11 +277,8 @@ async def create_draft_in_transaction(
             errors.extend(exc.fields)
     if errors:
         raise ValidationFailed(errors)
-    write_totals(invoice, priced)
-    session.add(invoice)
-    await session.flush()
-    write_lines(invoice, priced)  # the lines need the invoice's id; the totals are unchanged
-    await session.flush()
+    write_lines(invoice, priced)
+    await insert_invoice(session, invoice)
     await record(session, account, EventType.INVOICE_CREATED, invoice)
     return invoice
 

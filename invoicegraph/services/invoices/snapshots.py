@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from invoicegraph.db.core_insert import insert_new
 from invoicegraph.db.models import Account, Client, Invoice, InvoiceLine, InvoiceLineTax
 from invoicegraph.domain.errors import ValidationFailed
 from invoicegraph.domain.fiscal_bounds import amount_problems
 from invoicegraph.domain.money import stored_figures, summarise
 from invoicegraph.services.lines import PricedLine, line_columns, tax_columns
 
-__all__ = ["copy_parties", "snapshot_issuer", "snapshot_recipient", "stored_figures", "write_lines"]
+__all__ = [
+    "copy_parties",
+    "insert_invoice",
+    "snapshot_issuer",
+    "snapshot_recipient",
+    "stored_figures",
+    "write_lines",
+]
 
 
 def snapshot_issuer(invoice: Invoice, account: Account) -> None:
@@ -43,7 +53,8 @@ def copy_parties(target: Invoice, source: Invoice) -> None:
 
 
 def write_lines(invoice: Invoice, priced: Sequence[PricedLine]) -> None:
-    """Replace the invoice's lines and totals. The invoice must already have its id."""
+    """Replace the invoice's lines and totals. A new invoice without its id yet gets it on
+    its lines from ``insert_invoice``."""
     invoice.lines.clear()
     for position, line in enumerate(priced, start=1):
         row = InvoiceLine(
@@ -68,6 +79,23 @@ def write_lines(invoice: Invoice, priced: Sequence[PricedLine]) -> None:
             )
         invoice.lines.append(row)
     write_totals(invoice, priced)
+
+
+async def insert_invoice(session: AsyncSession, invoice: Invoice) -> None:
+    """A new invoice with its lines and their taxes: three INSERTs (``db/core_insert.py``),
+    each RETURNING what the database assigns, the ids linking the next; afterwards the
+    objects are complete and clean, and outside the session (nothing to flush)."""
+    await insert_new(session, [invoice])
+    lines = list(invoice.lines)
+    for line in lines:
+        line.invoice_id = invoice.id
+    await insert_new(session, lines)
+    taxes = []
+    for line in lines:
+        for tax in line.taxes:
+            tax.invoice_id, tax.line_id = invoice.id, line.id
+            taxes.append(tax)
+    await insert_new(session, taxes)
 
 
 def write_totals(invoice: Invoice, priced: Sequence[PricedLine]) -> None:
