@@ -63,7 +63,7 @@ def _problems(mapper: Mapper[Any], values: dict[str, Any], errors: list[FieldErr
 
 
 def refuse_unstorable(mapper: Mapper[Any], rows: Iterable[dict[str, Any]]) -> None:
-    """The rule for rows written without a flush (``db/core_insert.py``): each a dict of
+    """The rule for rows written without a flush (``db/core_writes.py``): each a dict of
     ``mapper``'s attribute values."""
     errors: list[FieldError] = []
     for values in rows:

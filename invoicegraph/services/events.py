@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from invoicegraph.db.base import utcnow
-from invoicegraph.db.core_insert import insert_new
+from invoicegraph.db.core_writes import insert_new
 from invoicegraph.db.engine import Database
 from invoicegraph.db.models import Account, Event
 from invoicegraph.domain.webhooks import EventType

@@ -13,11 +13,13 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from invoicegraph.db.base import utcnow
+from invoicegraph.db.core_writes import update_row
 from invoicegraph.db.models import Account, Invoice, InvoiceLine, Series
 from invoicegraph.domain.errors import (
     Conflict,
@@ -33,7 +35,7 @@ from invoicegraph.domain.validation import check_date
 from invoicegraph.domain.webhooks import EventType
 from invoicegraph.services.events import record
 from invoicegraph.services.invoices.loading import account_today, load_invoice
-from invoicegraph.services.invoices.snapshots import copy_parties, snapshot_issuer, write_lines
+from invoicegraph.services.invoices.snapshots import copy_parties, issuer_snapshot, write_lines
 from invoicegraph.services.lines import AppliedTax, PricedLine, price_line
 from invoicegraph.services.plan_limits import lock_account_for_limits
 from invoicegraph.services.refs import Ref, ref_filter
@@ -53,6 +55,22 @@ class IssueOptions:
     delete_proforma: bool = False
 
 
+# The kind's default series, locked; built once (the account and kind are bound per call).
+# populate_existing: the counter as locked now, not as this session last saw it
+_DEFAULT_SERIES = (
+    select(Series)
+    .where(
+        Series.account_id == bindparam("account_id"),
+        Series.kind == bindparam("kind"),
+        Series.active.is_(True),
+    )
+    .order_by(Series.is_default.desc(), Series.id)
+    .limit(1)
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)
+
+
 class SeriesNumberAllocator:
     """Hands out the next number of one series under its row lock."""
 
@@ -62,24 +80,16 @@ class SeriesNumberAllocator:
 
     async def lock(self, ref: Ref | None, kind: str) -> Series:
         if ref is None:
-            statement = (
-                select(Series)
-                .where(
-                    Series.account_id == self.account.id,
-                    Series.kind == kind,
-                    Series.active.is_(True),
-                )
-                .order_by(Series.is_default.desc(), Series.id)
-                .limit(1)
+            series = await self.session.scalar(
+                _DEFAULT_SERIES, {"account_id": self.account.id, "kind": kind}
             )
         elif isinstance(ref, bool) or (isinstance(ref, int) and not 0 < ref < 2**63):
             raise ValidationFailed.single("serie_id", f"series {ref} not found", "not_found")
         else:
             statement = select(Series).where(*ref_filter(Series, self.account, ref))
-        # populate_existing: the counter as locked now, not as this session last saw it
-        series = await self.session.scalar(
-            statement.with_for_update().execution_options(populate_existing=True)
-        )
+            series = await self.session.scalar(
+                statement.with_for_update().execution_options(populate_existing=True)
+            )
         if series is None and ref is None:
             raise ValidationFailed.single(
                 "serie_id", f"no {kind} series exists; create one or name one", "required"
@@ -95,15 +105,15 @@ class SeriesNumberAllocator:
             raise ValidationFailed.single("serie_id", f"series {series.code} is not active")
         return series
 
-    def allocate(self, series: Series, date: dt.date) -> tuple[int, str]:
+    async def allocate(self, series: Series, date: dt.date) -> tuple[int, str]:
+        """The next number, its counter advanced in the database (one UPDATE) and on
+        ``series``."""
         check_issue_date(
             date, last_issue_date=series.last_issue_date, today=account_today(self.account)
         )
-        series.last_number += 1
-        series.last_issue_date = date
-        return series.last_number, format_number(
-            series.number_format, series.code, series.last_number, date
-        )
+        number = series.last_number + 1
+        await update_row(self.session, series, {"last_number": number, "last_issue_date": date})
+        return number, format_number(series.number_format, series.code, number, date)
 
 
 def series_kind(invoice: Invoice) -> str:
@@ -232,22 +242,30 @@ async def issue_locked(
     await _check_plan(session, account, date)
     allocator = SeriesNumberAllocator(session, account)
     series = await allocator.lock(options.series or invoice.series_id, series_kind(invoice))
-    number, full_number = allocator.allocate(series, date)
+    number, full_number = await allocator.allocate(series, date)
     issued_at = utcnow()
 
-    def mark_issued(target: Invoice) -> None:
+    def issued(target: Invoice) -> dict[str, Any]:
+        """The columns issuing sets."""
+        values: dict[str, Any] = {}
         if not target.is_rectificative:  # a rectificative names the original's parties
-            snapshot_issuer(target, account)  # the issuer as it is today, kept from now on
-        target.status = "issued"
-        target.series_id = series.id
-        target.number = number
-        target.full_number = full_number
+            values.update(issuer_snapshot(account))  # the issuer as it is today, kept from now on
+        values.update(
+            status="issued",
+            series_id=series.id,
+            number=number,
+            full_number=full_number,
+            date=date,
+            issued_at=issued_at,
+        )
         if target.due_date is not None and target.date != date:
-            target.due_date = target.due_date + (date - target.date)
-        target.date = date
-        target.issued_at = issued_at
+            values["due_date"] = target.due_date + (date - target.date)
+        return values
 
-    target = invoice
+    def mark_issued(target: Invoice) -> None:
+        for name, value in issued(target).items():
+            setattr(target, name, value)
+
     # A rectificative draft kept next to its issued copy would take the original's
     # quantities twice: it is always issued in place.
     if options.as_new and not invoice.is_rectificative:
@@ -256,8 +274,11 @@ async def issue_locked(
         if options.delete_proforma:
             target.issued_from_id = None
             await session.delete(invoice)
-    mark_issued(target)
-    await session.flush()
+        await session.flush()
+    else:
+        # one UPDATE of the columns that change, the loaded invoice kept as committed
+        target = invoice
+        await update_row(session, invoice, issued(invoice))
     await record(session, account, EventType.INVOICE_ISSUED, target)
     if account.verifactu_enabled:
         from invoicegraph.services.verifactu.registration import register_issued

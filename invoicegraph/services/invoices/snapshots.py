@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from invoicegraph.db.core_insert import insert_new
+from invoicegraph.db.core_writes import insert_new
 from invoicegraph.db.models import Account, Client, Invoice, InvoiceLine, InvoiceLineTax
 from invoicegraph.domain.errors import ValidationFailed
 from invoicegraph.domain.fiscal_bounds import amount_problems
@@ -16,6 +17,7 @@ from invoicegraph.services.lines import PricedLine, line_columns, tax_columns
 __all__ = [
     "copy_parties",
     "insert_invoice",
+    "issuer_snapshot",
     "snapshot_issuer",
     "snapshot_recipient",
     "stored_figures",
@@ -23,14 +25,22 @@ __all__ = [
 ]
 
 
+def issuer_snapshot(account: Account) -> dict[str, Any]:
+    """The invoice columns that state the issuer, as the account is now."""
+    return {
+        "issuer_name": account.name,
+        "issuer_tax_id": account.tax_id,
+        "issuer_address": account.address,
+        "issuer_city": account.city,
+        "issuer_province": account.province,
+        "issuer_postal_code": account.postal_code,
+        "issuer_country": account.country,
+    }
+
+
 def snapshot_issuer(invoice: Invoice, account: Account) -> None:
-    invoice.issuer_name = account.name
-    invoice.issuer_tax_id = account.tax_id
-    invoice.issuer_address = account.address
-    invoice.issuer_city = account.city
-    invoice.issuer_province = account.province
-    invoice.issuer_postal_code = account.postal_code
-    invoice.issuer_country = account.country
+    for name, value in issuer_snapshot(account).items():
+        setattr(invoice, name, value)
 
 
 def snapshot_recipient(invoice: Invoice, client: Client | None) -> None:
@@ -82,7 +92,7 @@ def write_lines(invoice: Invoice, priced: Sequence[PricedLine]) -> None:
 
 
 async def insert_invoice(session: AsyncSession, invoice: Invoice) -> None:
-    """A new invoice with its lines and their taxes: three INSERTs (``db/core_insert.py``),
+    """A new invoice with its lines and their taxes: three INSERTs (``db/core_writes.py``),
     each RETURNING what the database assigns, the ids linking the next; afterwards the
     objects are complete and clean, and outside the session (nothing to flush)."""
     await insert_new(session, [invoice])

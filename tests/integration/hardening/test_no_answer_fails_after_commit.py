@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
@@ -67,28 +68,31 @@ async def test_an_answer_that_fails_after_the_work_undoes_the_work(
 
 
 @contextmanager
-def connection_lost_after_commit(attribute: str, value: str) -> Iterator[dict[str, bool]]:
-    """The first commit that writes a row whose ``attribute`` is ``value`` reaches the
-    database, then its connection fails before anything is answered."""
-    state = {"cut": False}
+def connection_lost_after_commit(value: str) -> Iterator[dict[str, bool]]:
+    """The first commit of a transaction that wrote ``value`` (a statement's parameter, by
+    the session's flush or a Core statement alike) reaches the database, then its connection
+    fails before anything is answered."""
+    state = {"cut": False, "armed": False}
 
-    def mark(session: Session, _context: Any, _instances: Any) -> None:
-        if not state["cut"] and any(getattr(o, attribute, None) == value for o in session.new):
-            session.info["cut_after_commit"] = True
+    def mark(
+        _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool
+    ) -> None:
+        if not state["cut"] and not statement.lstrip().startswith("SELECT"):
+            state["armed"] = state["armed"] or value in repr(parameters)
 
     def cut(session: Session) -> None:
         if session.in_nested_transaction():  # a SAVEPOINT released, not the commit
             return
-        if session.info.pop("cut_after_commit", False):
-            state["cut"] = True
+        if state["armed"]:
+            state["armed"], state["cut"] = False, True
             raise ConnectionResetError("connection lost after COMMIT")
 
-    event.listen(Session, "before_flush", mark)
+    event.listen(Engine, "before_cursor_execute", mark)
     event.listen(Session, "after_commit", cut)
     try:
         yield state
     finally:
-        event.remove(Session, "before_flush", mark)
+        event.remove(Engine, "before_cursor_execute", mark)
         event.remove(Session, "after_commit", cut)
 
 
@@ -100,7 +104,7 @@ async def test_a_commit_whose_answer_is_lost_is_replayed_not_redone(
     client = await new_client(http, write_key)
     body = api_invoice(client["id"], external_reference="CUT-AFTER-COMMIT")
     headers = bearer(write_key, **{"Idempotency-Key": "cut-after-commit"})
-    with connection_lost_after_commit("external_reference", "CUT-AFTER-COMMIT") as state:
+    with connection_lost_after_commit("CUT-AFTER-COMMIT") as state:
         first = await http.post("/api/invoices", json=body, headers=headers)
     assert state["cut"] and first.status_code >= 500, first.text
     retry = await http.post("/api/invoices", json=body, headers=headers)
@@ -114,7 +118,7 @@ async def test_a_graphql_mutation_whose_answer_is_lost_is_replayed(
 ) -> None:
     query = 'mutation { createClient(input: {name: "Cut GraphQL"}) { client { id } } }'
     headers = bearer(write_key, **{"Idempotency-Key": "gql-cut"})
-    with connection_lost_after_commit("name", "Cut GraphQL") as state:
+    with connection_lost_after_commit("Cut GraphQL") as state:
         first = await http.post("/graphql", json={"query": query}, headers=headers)
     assert state["cut"] and first.status_code >= 500, first.text
     retry = await http.post("/graphql", json={"query": query}, headers=headers)

@@ -1,4 +1,5 @@
-"""New rows written by one Core ``INSERT … RETURNING`` per table, not by the session's flush.
+"""Rows written by Core statements, not by the session's flush: new rows by one
+``INSERT … RETURNING`` per table, a known row's changed columns by one ``UPDATE``.
 
 A flush of a new invoice (the invoice, its lines, their taxes, the event) sorts the unit of
 work, walks every relationship's cascade and dependency, and runs attribute events for each
@@ -9,6 +10,8 @@ flush does (``text_guard``), inserts them all in one statement (``insertmanyvalu
 RETURNING brings back what the server assigns (the identity, and any column with a server
 default or trigger), and leaves them *detached* and clean: every column loaded, no pending
 change, exactly as if read back, without being in the session (nothing flushes them again).
+``update_row`` sends the columns of a persistent row that differ from what it holds (and its
+``onupdate`` ones) and sets them on it as committed values: the row is not left dirty.
 """
 
 from __future__ import annotations
@@ -18,10 +21,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Column, Insert, Table, insert
+from sqlalchemy import Column, Insert, Table, insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapper, make_transient_to_detached
-from sqlalchemy.orm.attributes import instance_state
+from sqlalchemy.orm.attributes import instance_state, set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 from invoicegraph.db.text_guard import refuse_unstorable
 
@@ -35,6 +39,9 @@ class _Plan:
     # (attribute key, column) of what the server assigns
     returned: tuple[tuple[str, Column[Any]], ...]
     statement: Insert
+    # attribute key -> column key, and the ``onupdate`` makers by attribute key
+    columns: dict[str, str]
+    on_update: tuple[tuple[str, Callable[[], Any]], ...]
 
 
 def _server_assigned(column: Column[Any]) -> bool:
@@ -45,15 +52,14 @@ def _server_assigned(column: Column[Any]) -> bool:
     return bool(column.primary_key and column.autoincrement is True)
 
 
-def _default_maker(column: Column[Any]) -> Callable[[], Any] | None:
-    default = column.default
+def _default_maker(column: Column[Any], default: Any) -> Callable[[], Any] | None:
     if default is None:
         return None
     if default.is_scalar:
-        value = default.arg  # type: ignore[attr-defined]
+        value = default.arg
         return lambda: value
     if default.is_callable:
-        made = default.arg  # type: ignore[attr-defined]  # SQLAlchemy wraps it to take a context
+        made = default.arg  # SQLAlchemy wraps it to take a context
         return lambda: made(None)
     raise TypeError(f"{column}: a SQL-expression default cannot be computed before the INSERT")
 
@@ -62,19 +68,25 @@ def _default_maker(column: Column[Any]) -> Callable[[], Any] | None:
 def _plan(mapper: Mapper[Any]) -> _Plan:
     sent: list[tuple[str, str, Callable[[], Any] | None]] = []
     returned: list[tuple[str, Column[Any]]] = []
+    columns: dict[str, str] = {}
+    on_update: list[tuple[str, Callable[[], Any]]] = []
     for attribute in mapper.column_attrs:
         column = attribute.columns[0]
         assert isinstance(column, Column)
+        columns[attribute.key] = column.key
         if _server_assigned(column):
             returned.append((attribute.key, column))
         else:
-            sent.append((attribute.key, column.key, _default_maker(column)))
+            sent.append((attribute.key, column.key, _default_maker(column, column.default)))
+        maker = _default_maker(column, column.onupdate)
+        if maker is not None:
+            on_update.append((attribute.key, maker))
     table = mapper.local_table
     assert isinstance(table, Table)
     statement = insert(table).returning(
         *(column for _key, column in returned), sort_by_parameter_order=True
     )
-    return _Plan(tuple(sent), tuple(returned), statement)
+    return _Plan(tuple(sent), tuple(returned), statement, columns, tuple(on_update))
 
 
 async def insert_new(session: AsyncSession, rows: Sequence[Any]) -> None:
@@ -110,3 +122,39 @@ async def insert_new(session: AsyncSession, rows: Sequence[Any]) -> None:
         for position, (key, _column) in enumerate(plan.returned):
             held[key] = got[position]
         make_transient_to_detached(state.obj())
+
+
+async def update_row(session: AsyncSession, row: Any, values: dict[str, Any]) -> None:
+    """UPDATE the persistent ``row``'s columns in ``values`` (by attribute key) that differ
+    from what it holds, with its ``onupdate`` columns, by its primary key; ``row`` then holds
+    them as committed values. What the session holds unflushed is flushed first, so the
+    database sees the changes in the order they were made."""
+    state = instance_state(row)
+    if state.key is None:
+        raise ValueError("update_row takes a row that is in the database")
+    held = state.dict
+    changed = {key: value for key, value in values.items() if key not in held or held[key] != value}
+    if not changed:
+        return
+    await session.flush()
+    mapper = state.mapper
+    plan = _plan(mapper)
+    for key, maker in plan.on_update:
+        if key not in changed:
+            changed[key] = maker()
+    refuse_unstorable(mapper, [changed])
+    table = mapper.local_table
+    assert isinstance(table, Table)
+    identity = mapper.primary_key_from_instance(row)
+    statement = (
+        update(table)
+        .where(
+            *(column == value for column, value in zip(mapper.primary_key, identity, strict=True))
+        )
+        .values({plan.columns[key]: value for key, value in changed.items()})
+    )
+    result = await session.execute(statement)
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise StaleDataError(f"{mapper.class_.__name__} {identity}: the row is gone")
+    for key, value in changed.items():
+        set_committed_value(row, key, value)
