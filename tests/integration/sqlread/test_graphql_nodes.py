@@ -99,6 +99,13 @@ async def _both(faces: Faces, query: str, variables: dict[str, Any]) -> tuple[An
     return answer, [s for s in seen if not s.lstrip().upper().startswith(SKIPPED)]
 
 
+def _beyond_the_key(seen: list[str]) -> list[str]:
+    """The statements of a read, without the key's own: a key trusted from the cache costs none,
+    but the cache may be refreshed in the middle of a test (a loaded machine took the 5 s of the
+    cache between two reads); the count is of what the read itself asks."""
+    return [s for s in seen if "api_keys" not in s and not s.startswith("SELECT accounts.")]
+
+
 async def _authentication(faces: Faces) -> int:
     """The statements a request costs before it reads anything: a query of the caller's own
     account reads nothing more."""
@@ -106,7 +113,7 @@ async def _authentication(faces: Faces) -> int:
     with statements(faces.database) as seen:
         response = await faces.sql.post("/graphql", json={"query": "{ account { id } }"})
     assert response.status_code == 200, response.text
-    return sum(not s.lstrip().upper().startswith(SKIPPED) for s in seen)
+    return sum(not s.lstrip().upper().startswith(SKIPPED) for s in _beyond_the_key(seen))
 
 
 def _invoice_ids(book: Book) -> list[str | int]:
@@ -135,7 +142,9 @@ async def test_every_invoice_read_by_id_is_the_bytes_of_the_general_path(faces: 
         invoice = answer["data"]["invoice"]
         assert invoice is not None, ref
         kinds.add(invoice["kind"])
-        assert len(seen) == auth + 1, seen  # the invoice, its client, lines and taxes at once
+        assert len(_beyond_the_key(seen)) == auth + 1, (
+            seen
+        )  # the invoice, its client, lines and taxes at once
         assert JSON_WRITTEN in seen[-1]
     assert kinds == {"PROFORMA", "ORDINARY", "RECTIFICATIVE"}
 
@@ -155,7 +164,7 @@ async def test_every_quote_and_client_read_by_id_is_the_bytes_of_the_general_pat
     for ref in refs(faces.book):
         answer, seen = await _both(faces, query, {"id": ref})
         assert answer["data"][key] is not None, ref
-        assert len(seen) == auth + 1, seen
+        assert len(_beyond_the_key(seen)) == auth + 1, seen
         assert JSON_WRITTEN in seen[-1]
 
 
@@ -168,7 +177,7 @@ async def test_every_node_is_the_bytes_of_the_general_path(faces: Faces, query: 
         node = next(iter(answer["data"].values()))
         assert node is not None, ref
         typenames.add(node["__typename"])
-        assert len(seen) == auth + 1, seen
+        assert len(_beyond_the_key(seen)) == auth + 1, seen
         assert JSON_WRITTEN in seen[-1]
     assert typenames == {"Invoice", "Quote", "Client"}
 
@@ -203,7 +212,9 @@ async def test_a_compiled_quote_or_client_page_is_the_bytes_of_the_general_path(
     auth = await _authentication(faces)
     answer, seen = await _both(faces, query, variables)
     assert answer["data"][key].get("edges", answer["data"][key].get("nodes"))
-    assert len(seen) == auth + 1, seen  # the page, its lines, taxes and clients, and its total
+    assert len(_beyond_the_key(seen)) == auth + 1, (
+        seen
+    )  # the page, its lines, taxes and clients, and its total
     assert JSON_WRITTEN in seen[-1]
 
 
