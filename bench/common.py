@@ -255,6 +255,8 @@ def app_command(port: int, workers: int) -> list[str]:
         "info",
         "--timeout-worker-healthcheck",
         "60",
+        "--timeout-keep-alive",
+        "20",
     ]
 
 
@@ -274,6 +276,8 @@ def baseline_command(port: int, workers: int) -> list[str]:
         "--proxy-headers",
         "--log-level",
         "info",
+        "--timeout-keep-alive",
+        "20",
     ]
 
 

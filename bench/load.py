@@ -241,7 +241,7 @@ def launch_server(url: str, port: int, workers: int, log: Path) -> subprocess.Po
         sys.executable,
         *("-m", "uvicorn", "invoicegraph.app:create_app", "--factory"),
         *("--host", HOST, "--port", str(port), "--proxy-headers", "--log-level", "info"),
-        *("--timeout-worker-healthcheck", "60"),
+        *("--timeout-worker-healthcheck", "60", "--timeout-keep-alive", "20"),
     ]
     with log.open("wb") as sink:
         return subprocess.Popen(

@@ -103,6 +103,10 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _no_new_connection(event: str, _info: dict[str, object]) -> None:
+    assert not event.startswith("connection.connect_tcp"), "the kept connection was closed"
+
+
 def test_demo_then_serve_answers_health_and_the_key_works(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'demo.db'}"
     migrated = run(["migrate"], url)
@@ -130,6 +134,14 @@ def test_demo_then_serve_answers_health_and_the_key_works(tmp_path: Path) -> Non
                 time.sleep(0.2)
         assert response.status_code == 200
         assert response.json()["database"] == "ok"
+        # client pools keep an idle connection 5 s (httpx, Node): the server keeps it longer, so
+        # a client's reuse never meets the server's close (this client keeps it 30 s to see that)
+        limits = httpx.Limits(keepalive_expiry=30)
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5, limits=limits) as kept:
+            first = kept.get("/health")
+            time.sleep(6)
+            again = kept.get("/health", extensions={"trace": _no_new_connection})
+        assert first.status_code == again.status_code == 200
     finally:
         server.terminate()
         server.wait(timeout=10)
