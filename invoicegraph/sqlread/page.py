@@ -52,17 +52,25 @@ def _plain(column: Any) -> Any:
     return type_coerce(column, column.type)
 
 
-async def json_page(
-    session: AsyncSession,
-    model: Any,
-    conditions: Sequence[Any],
-    page: PageRequest,
-    document: str,
-    *,
-    orderable: Mapping[str, InstrumentedAttribute[Any]],
-) -> JsonPage:
-    """``document`` is the SQL of one row's JSON, over the model's table by its own name."""
-    query = page_query(model, conditions, page, orderable=orderable)
+@dataclass(frozen=True, slots=True)
+class _Template:
+    """A page statement built once, and the bound parameters of the page query it was built
+    around, in the order SQLAlchemy's cache key lists them."""
+
+    statement: Any
+    parameters: tuple[Any, ...]
+
+
+# page statements by the cache key of their page query (the structure of its conditions, order
+# and cut, not their values), their document and whether they count the list
+_TEMPLATES: dict[tuple[Any, ...], _Template] = {}
+MAX_TEMPLATES = 256
+
+
+def _page_statement(
+    model: Any, conditions: Sequence[Any], query: PageQuery, document: str, with_total: bool
+) -> Any:
+    """The page statement around ``query``: its keys, each row's document, the total."""
     keys = query.statement.with_only_columns(
         _plain(model.account_id).label("account_id"),
         _plain(model.id).label("id"),
@@ -82,17 +90,62 @@ async def json_page(
         )
         .subquery("page_documents")
     )
-    if page.with_total:
+    if with_total:
         total: Any = select(func.count()).select_from(model).where(*conditions).scalar_subquery()
     else:
         total = null()
     counted = select(total.label("total")).subquery("counted")
-    statement = (
+    return (
         select(counted.c.total, documents.c.id, documents.c.sort_key, documents.c.document)
         .select_from(counted.outerjoin(documents, true()))
         .order_by(documents.c.position)
     )
-    rows = (await session.execute(statement)).all()
+
+
+def _bound_page(
+    model: Any, conditions: Sequence[Any], query: PageQuery, document: str, with_total: bool
+) -> tuple[Any, dict[str, Any]]:
+    """The page statement and the values of this request's parameters.
+
+    Building the statement (three nested selects and their column collections) and its cache
+    key was most of a page's Python time, yet only its parameters' values differ between two
+    requests of the same structure. The statement is built once per structure, which the page
+    query's cache key names (the count's conditions are the page query's own, so their
+    parameters are among its), and each request passes its page query's values for the
+    template's parameters, position by position."""
+    cache_key = query.statement._generate_cache_key()
+    if cache_key is None:  # a construct SQLAlchemy cannot cache: built afresh
+        return _page_statement(model, conditions, query, document, with_total), {}
+    key = (model.__table__.name, cache_key.key, document, with_total)
+    template = _TEMPLATES.get(key)
+    if template is None:
+        statement = _page_statement(model, conditions, query, document, with_total)
+        if len(_TEMPLATES) >= MAX_TEMPLATES:
+            _TEMPLATES.clear()
+        _TEMPLATES[key] = _Template(statement, tuple(cache_key.bindparams))
+        return statement, {}
+    values = {
+        kept.key: (new.effective_value)
+        for kept, new in zip(template.parameters, cache_key.bindparams, strict=True)
+    }
+    return template.statement, values
+
+
+async def json_page(
+    session: AsyncSession,
+    model: Any,
+    conditions: Sequence[Any],
+    page: PageRequest,
+    document: str,
+    *,
+    orderable: Mapping[str, InstrumentedAttribute[Any]],
+) -> JsonPage:
+    """``document`` is the SQL of one row's JSON, over the model's table by its own name."""
+    query = page_query(model, conditions, page, orderable=orderable)
+    statement, values = _bound_page(model, conditions, query, document, page.with_total)
+    # a Core execution: the rows are plain columns, nothing for the ORM to load
+    connection = await session.connection()
+    rows = (await connection.execute(statement, values)).all()
     read = [row for row in rows if row.document is not None]
     has_next, has_previous = query.finish(page, len(read))
     read = read[: page.limit]
