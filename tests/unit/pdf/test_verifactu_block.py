@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import subprocess
+from base64 import b64decode
 from collections import Counter
 from collections.abc import Callable
 from io import BytesIO
@@ -158,3 +159,39 @@ def test_a_draft_never_shows_a_tax_agency_qr(
 
     assert image_placements(PdfReader(BytesIO(pdf)).pages[0]) == []
     assert "QR tributario" not in read_pdf_pages(pdf)[0]
+
+
+def _check_urls() -> list[str]:
+    """AEAT check URLs of growing length (QR versions 6 to 11), and texts from 1 to 400 bytes
+    (versions 1 to 15: with and without version information and remainder bits): all eight
+    masks are chosen among them."""
+    urls = [
+        "https://prewww2.aeat.es/wlpl/TIKE-CONT/ValidarQR"
+        f"?nif=B{n:08d}&numserie={'F' * (n % 70)}2024%2F{n:04d}&fecha=01-12-2024&importe={n}.38"
+        for n in range(0, 140, 3)
+    ]
+    return urls + ["x" * length for length in (*range(1, 400, 17), 16)]
+
+
+def test_the_mask_is_the_lowest_penalty_one_as_iso_18004_asks() -> None:
+    """segno's own choice (it scores the eight masks module by module) is the reference; ours
+    scores them a row at a time and must pick the same mask and draw the same modules."""
+    import segno
+
+    from invoicegraph.pdf.qr import best_mask, qr_png_data_url
+
+    masks = set()
+    for url in _check_urls():
+        reference = segno.make_qr(url, error="M", boost_error=False)
+        masks.add(reference.mask)
+        assert best_mask(url) == reference.mask, url
+        assert make_qr(url).matrix == reference.matrix
+        png = b64decode(qr_png_data_url(url).partition(",")[2])
+        pixels = Image.open(BytesIO(png)).convert("L")
+        assert pixels.size == (len(reference.matrix),) * 2
+        dark = [
+            [pixels.getpixel((x, y)) == 0 for x in range(pixels.size[0])]
+            for y in range(pixels.size[1])
+        ]
+        assert dark == [[bool(module) for module in row] for row in reference.matrix], url
+    assert masks == set(range(8))
