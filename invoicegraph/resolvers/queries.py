@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import strawberry
-from graphql import FieldNode
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from invoicegraph.db import models
@@ -14,7 +13,7 @@ from invoicegraph.resolvers import compiled_reads
 from invoicegraph.resolvers.common import admin, arg_ref, caller, lookup, query
 from invoicegraph.resolvers.export_queries import ExportQueries
 from invoicegraph.resolvers.prefetch import prefetch_clients, prefetch_lines, read_only
-from invoicegraph.resolvers.selection import selected_below_nodes
+from invoicegraph.resolvers.selection import is_selected, selected_below_nodes
 from invoicegraph.resolvers.webhook_endpoints import WebhookEndpointQueries
 from invoicegraph.schema.arguments import After, Before, First, Id, Last, Search, described
 from invoicegraph.schema.catalog_types import (
@@ -71,25 +70,6 @@ BREAKDOWN_FIELDS = frozenset(
         "exemption_code",
     }
 )
-
-
-def _selected(info: Info, *path: str) -> bool:
-    """Whether the query selects ``path`` below the current field (e.g. edges.node.lines)."""
-    nodes: list[Any] = list(info.selected_fields)
-    for name in path:
-        found: list[Any] = []
-        for node in nodes:
-            for selection in getattr(node, "selections", []) or []:
-                if getattr(selection, "name", None) == name:
-                    found.append(selection)
-                elif not isinstance(selection, FieldNode) and hasattr(selection, "selections"):
-                    found.extend(
-                        s for s in selection.selections if getattr(s, "name", None) == name
-                    )
-        if not found:
-            return False
-        nodes = found
-    return True
 
 
 async def _fetch_node(session: AsyncSession, account: models.Account, kind: str, ref: Any) -> Any:
@@ -159,7 +139,7 @@ def _relay_page(
         after=after,
         last=last,
         before=before,
-        with_total=_selected(info, "totalCount"),
+        with_total=is_selected(info, "totalCount"),
     )
 
 
@@ -217,7 +197,7 @@ class Query(ExportQueries, WebhookEndpointQueries):
             before=before,
             order_by=service_value(order.field),
             descending=order.direction is OrderDirection.DESC,
-            with_total=_selected(info, "totalCount"),
+            with_total=is_selected(info, "totalCount"),
         )
         flt = filter or InvoiceFilterInput()
         service_filter = InvoiceFilter(
@@ -342,7 +322,9 @@ class Query(ExportQueries, WebhookEndpointQueries):
                 ),
                 flipped,
             )
-        with_lines = _selected(info, "edges", "node", "lines") or _selected(info, "nodes", "lines")
+        with_lines = is_selected(info, "edges", "node", "lines") or is_selected(
+            info, "nodes", "lines"
+        )
         page = await query(
             info,
             lambda s, a: quotes.list_quotes(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from graphql import FieldNode, FragmentSpreadNode, SelectionNode
 from strawberry.types.nodes import SelectedField
 
 from invoicegraph.schema.context import Info
@@ -42,3 +43,40 @@ def selected_below_nodes(info: Info, *path: str) -> set[str] | None:
         if (names := selected_names(info, *prefix, *path)) is not None
     ]
     return set().union(*found) if found else None
+
+
+def _document_fields(
+    selections: Iterable[SelectionNode], fragments: dict[str, Any]
+) -> Iterator[FieldNode]:
+    """``_fields`` over the document's own nodes (graphql-core's), named fragments looked up."""
+    for selection in selections:
+        if isinstance(selection, FieldNode):
+            yield selection
+            continue
+        if isinstance(selection, FragmentSpreadNode):
+            fragment = fragments.get(selection.name.value)
+            selection_set = None if fragment is None else fragment.selection_set
+        else:
+            selection_set = getattr(selection, "selection_set", None)
+        if selection_set is not None:
+            yield from _document_fields(selection_set.selections, fragments)
+
+
+def is_selected(info: Info, *path: str) -> bool:
+    """Whether the query selects ``path`` below the current field (e.g. ``totalCount``), read
+    from the parsed document: ``info.selected_fields`` converts the field's whole selection
+    into Strawberry's nodes first (~25 of them for a page of invoices, ~0.4 ms a request)."""
+    raw = info._raw_info
+    fragments = raw.fragments
+    nodes: list[FieldNode] = list(raw.field_nodes)
+    for name in path:
+        nodes = [
+            child
+            for node in nodes
+            if node.selection_set is not None
+            for child in _document_fields(node.selection_set.selections, fragments)
+            if child.name.value == name
+        ]
+        if not nodes:
+            return False
+    return True
