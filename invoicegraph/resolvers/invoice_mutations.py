@@ -166,7 +166,10 @@ class InvoiceMutations:
     ) -> InvoicePayload:
         async def work(session: AsyncSession, account: models.Account) -> models.Invoice:
             ref = to_ref(id, "id", "Invoice")
-            return await invoices.issue_invoice(session, account, ref, issue_options(input))
+            # the payload's lines, when asked for, come from the lines loader
+            return await invoices.issue_invoice(
+                session, account, ref, issue_options(input), with_lines=False
+            )
 
         return await _invoice(info, work)
 

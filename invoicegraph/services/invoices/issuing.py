@@ -34,7 +34,7 @@ from invoicegraph.domain.plans import limits_for
 from invoicegraph.domain.validation import check_date
 from invoicegraph.domain.webhooks import EventType
 from invoicegraph.services.events import record
-from invoicegraph.services.invoices.loading import account_today, load_invoice
+from invoicegraph.services.invoices.loading import account_today, has_lines, load_invoice
 from invoicegraph.services.invoices.snapshots import copy_parties, issuer_snapshot, write_lines
 from invoicegraph.services.lines import AppliedTax, PricedLine, price_line
 from invoicegraph.services.plan_limits import lock_account_for_limits
@@ -211,7 +211,7 @@ def _recipient(invoice: Invoice) -> Party | None:
 def check_issuable(invoice: Invoice, account: Account) -> None:
     """Everything the invoice must state before it gets a number, reported at once."""
     errors: list[FieldError] = []
-    if not invoice.lines:
+    if not has_lines(invoice):
         errors.append(
             FieldError("lines", "an invoice needs at least one line to be issued", "required")
         )
@@ -288,11 +288,21 @@ async def issue_locked(
 
 
 async def issue_invoice(
-    session: AsyncSession, account: Account, ref: Ref, options: IssueOptions | None = None
+    session: AsyncSession,
+    account: Account,
+    ref: Ref,
+    options: IssueOptions | None = None,
+    *,
+    with_lines: bool = True,
 ) -> Invoice:
+    """Issue the draft ``ref``. Without ``with_lines`` the issued invoice comes back with its
+    lines unloaded (the caller loads them if it shows them) unless issuing read them anyway:
+    a copy (``as_new``) copies them and a VERI*FACTU record states them."""
+    options = options or IssueOptions()
+    lines = with_lines or options.as_new or account.verifactu_enabled
     async with session.begin():
-        invoice = await load_invoice(session, account, ref, for_update=True)
-        issued = await issue_locked(session, account, invoice, options or IssueOptions())
+        invoice = await load_invoice(session, account, ref, for_update=True, lines=lines)
+        issued = await issue_locked(session, account, invoice, options)
     return issued
 
 

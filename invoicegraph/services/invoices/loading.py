@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import BigInteger, any_, bindparam, select
+from sqlalchemy import BigInteger, any_, bindparam, exists, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
@@ -22,16 +22,41 @@ from invoicegraph.services.refs import Ref, ref_filter
 # one invoice: its lines and their taxes joined in the same statement (one round trip, not
 # three; the invoice's columns repeat per line tax, which is cheap for one document)
 ONE_WITH_LINES = joinedload(Invoice.lines).joinedload(InvoiceLine.taxes)
+# whether it has lines, when they are not loaded
+_HAS_LINES = (
+    exists()
+    .where(InvoiceLine.account_id == Invoice.account_id, InvoiceLine.invoice_id == Invoice.id)
+    .label("has_lines")
+)
 
 
 async def load_invoice(
-    session: AsyncSession, account: Account, ref: Ref, *, for_update: bool = False
+    session: AsyncSession,
+    account: Account,
+    ref: Ref,
+    *,
+    for_update: bool = False,
+    lines: bool = True,
 ) -> Invoice:
+    """The invoice with its lines and their taxes; without ``lines``, the invoice alone (each
+    line and tax repeats the invoice's columns, hydrated again) and its ``lines`` are left
+    unloaded, or loaded empty when it has none (see ``has_lines``)."""
     if isinstance(ref, bool) or (isinstance(ref, int) and not 0 < ref < 2**63):
         raise NotFound("invoice", ref)
     if not isinstance(ref, int | uuid.UUID):
         raise NotFound("invoice", ref)
-    statement = select(Invoice).where(*ref_filter(Invoice, account, ref)).options(ONE_WITH_LINES)
+    where = ref_filter(Invoice, account, ref)
+    if not lines:
+        alone = select(Invoice, _HAS_LINES).where(*where)
+        if for_update:
+            alone = alone.with_for_update(of=Invoice)
+        row = (await session.execute(alone.execution_options(populate_existing=True))).first()
+        if row is None:
+            raise NotFound("invoice", ref)
+        if not row.has_lines:
+            set_committed_value(row[0], "lines", [])
+        return row[0]
+    statement = select(Invoice).where(*where).options(ONE_WITH_LINES)
     if for_update:
         statement = statement.with_for_update(of=Invoice)
     result = await session.execute(statement.execution_options(populate_existing=True))
@@ -39,6 +64,12 @@ async def load_invoice(
     if invoice is None:
         raise NotFound("invoice", ref)
     return invoice
+
+
+def has_lines(invoice: Invoice) -> bool:
+    """Its loaded lines, or, left unloaded by ``load_invoice(lines=False)``, that it has some."""
+    loaded = invoice.__dict__.get("lines")
+    return loaded is None or bool(loaded)
 
 
 async def attach_lines(

@@ -256,3 +256,48 @@ async def test_annul_an_issued_invoice(gql: GQL) -> None:
     result = annulled["data"]["annulInvoice"]["invoice"]
     assert result["status"] == "ANNULLED" and result["annulmentReason"] == "emitida por error"
     assert result["annulledAt"] is not None
+
+
+async def test_issued_payload_shows_the_lines_issuing_did_not_load(gql: GQL) -> None:
+    """issueInvoice reads the draft without its lines; a payload asking for them still
+    gets them, with their taxes and the breakdown."""
+    lines = (
+        '[{description: "Hora", quantity: "2", price: "45", vatRate: "21"},'
+        ' {description: "Libro", quantity: "1", price: "20", vatRate: "4"}]'
+    )
+    invoice = await _draft(gql, await _client(gql), lines)
+    body = await gql(
+        "mutation($id: ID!) { issueInvoice(id: $id) { invoice { status number"
+        " lines { description totalBeforeTaxes taxes { percentage total } }"
+        " taxBreakdown { percentage base amount } } errors { code } } }",
+        {"id": invoice},
+    )
+    issued = body["data"]["issueInvoice"]
+    assert issued["errors"] == []
+    assert issued["invoice"]["status"] == "ISSUED" and issued["invoice"]["number"] == 1
+    assert issued["invoice"]["lines"] == [
+        {
+            "description": "Hora",
+            "totalBeforeTaxes": "90.00",
+            "taxes": [{"percentage": "21.00", "total": "18.90"}],
+        },
+        {
+            "description": "Libro",
+            "totalBeforeTaxes": "20.00",
+            "taxes": [{"percentage": "4.00", "total": "0.80"}],
+        },
+    ]
+    assert sorted(issued["invoice"]["taxBreakdown"], key=lambda r: r["base"]) == [
+        {"percentage": "4.00", "base": "20.00", "amount": "0.80"},
+        {"percentage": "21.00", "base": "90.00", "amount": "18.90"},
+    ]
+
+
+async def test_a_draft_without_lines_is_not_issued(gql: GQL) -> None:
+    invoice = await _draft(gql, await _client(gql), "[]")
+    body = await gql(
+        "mutation($id: ID!) { issueInvoice(id: $id) { invoice { id } errors { field code } } }",
+        {"id": invoice},
+    )
+    assert body["data"]["issueInvoice"]["invoice"] is None
+    assert body["data"]["issueInvoice"]["errors"] == [{"field": "lines", "code": "REQUIRED"}]
