@@ -12,6 +12,7 @@ default or trigger), and leaves them *detached* and clean: every column loaded, 
 change, exactly as if read back, without being in the session (nothing flushes them again).
 ``update_row`` sends the columns of a persistent row that differ from what it holds (and its
 ``onupdate`` ones) and sets them on it as committed values: the row is not left dirty.
+``new_row`` makes such a transient row without the constructor's attribute events.
 """
 
 from __future__ import annotations
@@ -19,15 +20,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Column, Insert, Table, insert, update
+from sqlalchemy import Column, Insert, Table, Update, bindparam, insert, inspect, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapper, make_transient_to_detached
 from sqlalchemy.orm.attributes import instance_state, set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from invoicegraph.db.text_guard import refuse_unstorable
+
+R = TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +92,25 @@ def _plan(mapper: Mapper[Any]) -> _Plan:
     return _Plan(tuple(sent), tuple(returned), statement, columns, tuple(on_update))
 
 
+def new_row(model: type[R], **values: Any) -> R:
+    """A transient ``model`` holding ``values``, for ``insert_new``: the declarative
+    constructor sets each through its instrumented attribute (an event and its history per
+    column, a backref per related row), ~0.1 ms for a line of 15 columns, which nothing reads
+    of a row the session never flushes. A relationship's value is its collection, set as
+    loaded (its rows' backrefs stay unset)."""
+    mapper = inspect(model)
+    row: R = mapper.class_manager.new_instance()
+    held = instance_state(row).dict
+    for key, value in values.items():
+        if key in mapper.relationships:
+            set_committed_value(row, key, value)
+        elif key in mapper.column_attrs:
+            held[key] = value
+        else:
+            raise TypeError(f"{model.__name__} has no column or relationship {key!r}")
+    return row
+
+
 async def insert_new(session: AsyncSession, rows: Sequence[Any]) -> None:
     """INSERT ``rows`` (transient objects of one mapper, relationships already set) in one
     statement; afterwards each has every column (its defaults, the server's values) and is
@@ -124,6 +146,20 @@ async def insert_new(session: AsyncSession, rows: Sequence[Any]) -> None:
         make_transient_to_detached(state.obj())
 
 
+@cache
+def _update_statement(mapper: Mapper[Any], columns: tuple[str, ...]) -> Update:
+    """The UPDATE of these columns of one row by its primary key, built once per set of
+    columns: a request binds its values only (a statement built per call with its values
+    took ~0.3 ms of coercions and a cache key walk before its cached compiled form was found)."""
+    table = mapper.local_table
+    assert isinstance(table, Table)
+    return (
+        update(table)
+        .where(*(column == bindparam(f"key_{column.key}") for column in mapper.primary_key))
+        .values({name: bindparam(f"set_{name}") for name in columns})
+    )
+
+
 async def update_row(session: AsyncSession, row: Any, values: dict[str, Any]) -> None:
     """UPDATE the persistent ``row``'s columns in ``values`` (by attribute key) that differ
     from what it holds, with its ``onupdate`` columns, by its primary key; ``row`` then holds
@@ -143,17 +179,13 @@ async def update_row(session: AsyncSession, row: Any, values: dict[str, Any]) ->
         if key not in changed:
             changed[key] = maker()
     refuse_unstorable(mapper, [changed])
-    table = mapper.local_table
-    assert isinstance(table, Table)
     identity = mapper.primary_key_from_instance(row)
-    statement = (
-        update(table)
-        .where(
-            *(column == value for column, value in zip(mapper.primary_key, identity, strict=True))
-        )
-        .values({plan.columns[key]: value for key, value in changed.items()})
-    )
-    result = await session.execute(statement)
+    sent = tuple(sorted(plan.columns[key] for key in changed))
+    statement = _update_statement(mapper, sent)
+    parameters = {f"set_{plan.columns[key]}": value for key, value in changed.items()}
+    for column, value in zip(mapper.primary_key, identity, strict=True):
+        parameters[f"key_{column.key}"] = value
+    result = await session.execute(statement, parameters)
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise StaleDataError(f"{mapper.class_.__name__} {identity}: the row is gone")
     for key, value in changed.items():

@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from invoicegraph.db.base import utcnow
-from invoicegraph.db.core_writes import insert_new
+from invoicegraph.db.core_writes import insert_new, new_row
 from invoicegraph.db.engine import Database
 from invoicegraph.db.models import Account, Event
 from invoicegraph.domain.webhooks import EventType
@@ -69,17 +69,19 @@ async def record(
     inside the caller's transaction. ``payload`` is what only this moment knows (a deleted
     object as it was, the agency's answer); JSON-able, Decimals written as strings."""
     account_id = account if isinstance(account, int) else account.id
-    row = Event(
-        account_id=account_id,
-        uuid=uuid.uuid4(),
-        created_at=utcnow(),
-        type=event_type.value,
-        object_kind=_kind(event_type),
-        object_id=subject.id,
-        object_uuid=subject.uuid,
-        payload=json.dumps(payload or {}, default=str, separators=(",", ":")),
-    )
-    if session.get_bind().dialect.name == "postgresql":
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    values: dict[str, Any] = {
+        "account_id": account_id,
+        "uuid": uuid.uuid4(),
+        "created_at": utcnow(),
+        "type": event_type.value,
+        "object_kind": _kind(event_type),
+        "object_id": subject.id,
+        "object_uuid": subject.uuid,
+        "payload": json.dumps(payload or {}, default=str, separators=(",", ":")),
+    }
+    row = new_row(Event, **values) if postgresql else Event(**values)
+    if postgresql:
         # one INSERT, not a flush (the table's trigger NOTIFYs the subscribers at commit)
         await insert_new(session, [row])
     else:

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
-from invoicegraph.db.core_writes import insert_new
+from invoicegraph.db.core_writes import insert_new, new_row
 from invoicegraph.db.models import Account, Client, Invoice, InvoiceLine, InvoiceLineTax
 from invoicegraph.domain.errors import ValidationFailed
 from invoicegraph.domain.fiscal_bounds import amount_problems
@@ -64,31 +65,47 @@ def copy_parties(target: Invoice, source: Invoice) -> None:
 
 def write_lines(invoice: Invoice, priced: Sequence[PricedLine]) -> None:
     """Replace the invoice's lines and totals. A new invoice without its id yet gets it on
-    its lines from ``insert_invoice``."""
-    invoice.lines.clear()
+    its lines from ``insert_invoice``, which writes them: its rows are made without the
+    session's attribute events (``new_row``), as they are never flushed."""
+    new = instance_state(invoice).transient
+    make: Any = new_row if new else _constructed
+    rows = []
     for position, line in enumerate(priced, start=1):
-        row = InvoiceLine(
-            account_id=invoice.account_id,
-            invoice_id=invoice.id,
-            position=position,
-            rectifies_line_id=line.rectifies_line_id,
-            taxes=[],  # loaded even when the line has no tax: callers read it after the session
-            **line_columns(line),
-        )
-        for tax, columns in zip(line.taxes, tax_columns(line), strict=True):
-            row.taxes.append(
-                InvoiceLineTax(
-                    account_id=invoice.account_id,
-                    invoice_id=invoice.id,
-                    impuesto=tax.impuesto,
-                    regime_key=tax.regime_key,
-                    qualification=tax.qualification,
-                    exemption_code=tax.exemption_code,
-                    **columns,
-                )
+        taxes = [
+            make(
+                InvoiceLineTax,
+                account_id=invoice.account_id,
+                invoice_id=invoice.id,
+                impuesto=tax.impuesto,
+                regime_key=tax.regime_key,
+                qualification=tax.qualification,
+                exemption_code=tax.exemption_code,
+                **columns,
             )
-        invoice.lines.append(row)
+            for tax, columns in zip(line.taxes, tax_columns(line), strict=True)
+        ]
+        rows.append(
+            make(
+                InvoiceLine,
+                account_id=invoice.account_id,
+                invoice_id=invoice.id,
+                position=position,
+                rectifies_line_id=line.rectifies_line_id,
+                # loaded even when the line has no tax: callers read it after the session
+                taxes=taxes,
+                **line_columns(line),
+            )
+        )
+    if new:
+        set_committed_value(invoice, "lines", rows)
+    else:
+        invoice.lines.clear()
+        invoice.lines.extend(rows)
     write_totals(invoice, priced)
+
+
+def _constructed(model: Any, **values: Any) -> Any:
+    return model(**values)
 
 
 async def insert_invoice(session: AsyncSession, invoice: Invoice) -> None:
