@@ -13,10 +13,11 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Table, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from invoicegraph.db.base import utcnow
 from invoicegraph.db.core_writes import update_row
@@ -71,6 +72,62 @@ _DEFAULT_SERIES = (
 )
 
 
+_SERIES = cast(Table, Series.__table__)
+# what a series' counter, advanced, comes back with
+_ADVANCED = (
+    _SERIES.c.id,
+    _SERIES.c.code,
+    _SERIES.c.number_format,
+    _SERIES.c.last_number,
+    _SERIES.c.last_issue_date,
+    _SERIES.c.updated_at,
+)
+
+
+def _advance(*which: Any) -> Any:
+    """The UPDATE that locks the series ``which`` names and advances its counter, when the
+    series is of the kind, active, and the issue date does not precede its last one; the
+    counter is read under the row lock it takes (``last_number + 1`` on the row as committed
+    by the issue before), so numbers stay gapless, unique and in order."""
+    return (
+        update(_SERIES)
+        .where(
+            *which,
+            _SERIES.c.kind == bindparam("of_kind"),
+            _SERIES.c.active.is_(True),
+            or_(
+                _SERIES.c.last_issue_date.is_(None),
+                _SERIES.c.last_issue_date <= bindparam("issue_date"),
+            ),
+        )
+        .values(
+            last_number=_SERIES.c.last_number + 1,
+            last_issue_date=bindparam("issue_date"),
+            updated_at=bindparam("now_at"),
+        )
+        .returning(*_ADVANCED)
+    )
+
+
+# the kind's default series, as ``_DEFAULT_SERIES`` finds it, advanced; built once
+_ADVANCE_DEFAULT = _advance(
+    _SERIES.c.account_id == bindparam("in_account"),
+    _SERIES.c.id
+    == (
+        select(_SERIES.c.id)
+        .where(
+            _SERIES.c.account_id == bindparam("in_account"),
+            _SERIES.c.kind == bindparam("of_kind"),
+            _SERIES.c.active.is_(True),
+        )
+        .order_by(_SERIES.c.is_default.desc(), _SERIES.c.id)
+        .limit(1)
+        .with_for_update()
+        .scalar_subquery()
+    ),
+)
+
+
 class SeriesNumberAllocator:
     """Hands out the next number of one series under its row lock."""
 
@@ -78,12 +135,47 @@ class SeriesNumberAllocator:
         self.session = session
         self.account = account
 
+    async def next_number(self, ref: Ref | None, kind: str, date: dt.date) -> tuple[int, int, str]:
+        """The series' id, the next number and its full form: the series locked and its
+        counter advanced by one statement (``_advance``) when nothing is wrong; otherwise,
+        or when the date is later than today, by ``lock`` and ``allocate``, which say what is
+        (an UPDATE that matched no row changed nothing)."""
+        if date <= account_today(self.account) and not _never_an_id(ref):
+            statement = (
+                _ADVANCE_DEFAULT
+                if ref is None
+                else _advance(*ref_filter(Series, self.account, ref))
+            )
+            parameters = {
+                "in_account": self.account.id,
+                "of_kind": kind,
+                "issue_date": date,
+                "now_at": utcnow(),
+            }
+            row = (await self.session.execute(statement, parameters)).first()
+            if row is not None:
+                self._refresh(row)
+                number = row.last_number
+                return row.id, number, format_number(row.number_format, row.code, number, date)
+        series = await self.lock(ref, kind)
+        number, full_number = await self.allocate(series, date)
+        return series.id, number, full_number
+
+    def _refresh(self, row: Any) -> None:
+        """A copy of the series this session holds takes the advanced counter, as ``allocate``
+        keeps it on the locked row."""
+        key = self.session.sync_session.identity_key(Series, (self.account.id, row.id))
+        held = self.session.sync_session.identity_map.get(key)
+        if held is not None:
+            for name in ("last_number", "last_issue_date", "updated_at"):
+                set_committed_value(held, name, getattr(row, name))
+
     async def lock(self, ref: Ref | None, kind: str) -> Series:
         if ref is None:
             series = await self.session.scalar(
                 _DEFAULT_SERIES, {"account_id": self.account.id, "kind": kind}
             )
-        elif isinstance(ref, bool) or (isinstance(ref, int) and not 0 < ref < 2**63):
+        elif _never_an_id(ref):
             raise ValidationFailed.single("serie_id", f"series {ref} not found", "not_found")
         else:
             statement = select(Series).where(*ref_filter(Series, self.account, ref))
@@ -114,6 +206,10 @@ class SeriesNumberAllocator:
         number = series.last_number + 1
         await update_row(self.session, series, {"last_number": number, "last_issue_date": date})
         return number, format_number(series.number_format, series.code, number, date)
+
+
+def _never_an_id(ref: Ref | None) -> bool:
+    return isinstance(ref, bool) or (isinstance(ref, int) and not 0 < ref < 2**63)
 
 
 def series_kind(invoice: Invoice) -> str:
@@ -241,8 +337,9 @@ async def issue_locked(
     await _check_issue_date(session, account, invoice, date)
     await _check_plan(session, account, date)
     allocator = SeriesNumberAllocator(session, account)
-    series = await allocator.lock(options.series or invoice.series_id, series_kind(invoice))
-    number, full_number = await allocator.allocate(series, date)
+    series_id, number, full_number = await allocator.next_number(
+        options.series or invoice.series_id, series_kind(invoice), date
+    )
     issued_at = utcnow()
 
     def issued(target: Invoice) -> dict[str, Any]:
@@ -252,7 +349,7 @@ async def issue_locked(
             values.update(issuer_snapshot(account))  # the issuer as it is today, kept from now on
         values.update(
             status="issued",
-            series_id=series.id,
+            series_id=series_id,
             number=number,
             full_number=full_number,
             date=date,
