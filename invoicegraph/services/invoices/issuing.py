@@ -139,7 +139,7 @@ class SeriesNumberAllocator:
         """The series' id, the next number and its full form: the series locked and its
         counter advanced by one statement (``_advance``) when nothing is wrong; otherwise,
         or when the date is later than today, by ``lock`` and ``allocate``, which say what is
-        (an UPDATE that matched no row changed nothing)."""
+        wrong (an UPDATE that matched no row changed nothing)."""
         if date <= account_today(self.account) and not _never_an_id(ref):
             statement = (
                 _ADVANCE_DEFAULT
