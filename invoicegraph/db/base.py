@@ -3,7 +3,8 @@
 Every tenant table's primary key is ``(account_id, id)``: the account leads every key and
 index so the data distributes by account (Citus) without changing the model, and composite
 foreign keys make a cross-tenant reference impossible at the database level. ``id`` is the
-stable integer id the ``/v1`` dialect speaks; ``uuid`` is the public id of GraphQL and ``/api``.
+stable integer id the ``/v1`` dialect speaks (counted per account for the rows it shows:
+``AccountCountedRow``); ``uuid`` is the public id of GraphQL and ``/api``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid as uuid_mod
 
-from sqlalchemy import BigInteger, ForeignKey, Identity, MetaData, Uuid, func
+from sqlalchemy import BigInteger, FetchedValue, ForeignKey, Identity, MetaData, Uuid, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from invoicegraph.db.types import UTCDateTime
@@ -52,4 +53,22 @@ class TenantRow:
     uuid: Mapped[uuid_mod.UUID] = mapped_column(Uuid, default=uuid_mod.uuid4, nullable=False)
     created_at: Mapped[dt.datetime] = mapped_column(
         UTCDateTime, default=utcnow, server_default=func.current_timestamp(), nullable=False
+    )
+
+
+class AccountCountedRow(TenantRow):
+    """A tenant row whose ``id`` is counted per account (``invoicegraph.db.account_ids``): the
+    database (PostgreSQL's trigger) or the insert (SQLite) assigns it, never a shared identity."""
+
+    id: Mapped[int] = mapped_column(
+        BigInteger,
+        primary_key=True,
+        autoincrement=False,
+        server_default=FetchedValue(),
+        sort_order=-9,
+    )
+    # the id comes from the database, so a many-row INSERT … RETURNING matches its rows to
+    # the objects by their uuid (made here, unique) and stays one statement
+    uuid: Mapped[uuid_mod.UUID] = mapped_column(
+        Uuid, default=uuid_mod.uuid4, nullable=False, insert_sentinel=True
     )

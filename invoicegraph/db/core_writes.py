@@ -28,6 +28,7 @@ from sqlalchemy.orm import Mapper, make_transient_to_detached
 from sqlalchemy.orm.attributes import instance_state, set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
+from invoicegraph.db.account_ids import COUNTED_TABLES, next_id
 from invoicegraph.db.text_guard import refuse_unstorable
 
 R = TypeVar("R")
@@ -117,6 +118,14 @@ def _attributes(mapper: Mapper[Any]) -> tuple[frozenset[str], frozenset[str], An
     return columns, frozenset(mapper.relationships.keys()), mapper.class_manager
 
 
+@cache
+def _counted_on_sqlite(statement: Insert) -> Insert:
+    """``statement`` with the id each row's place in it gives (``account_ids.next_id``)."""
+    name = statement.table.name
+    place: Any = bindparam("counted_place")
+    return statement.values(id=next_id(name, bindparam("counted_account"), place))
+
+
 async def insert_new(session: AsyncSession, rows: Sequence[Any]) -> None:
     """INSERT ``rows`` (transient objects of one mapper, relationships already set) in one
     statement; afterwards each has every column (its defaults, the server's values) and is
@@ -140,7 +149,13 @@ async def insert_new(session: AsyncSession, rows: Sequence[Any]) -> None:
             row[column_key] = value
         values.append(row)
     refuse_unstorable(mapper, (state.dict for state in states))
-    result = await session.execute(plan.statement, values if len(values) > 1 else values[0])
+    statement = plan.statement
+    if statement.table.name in COUNTED_TABLES and session.get_bind().dialect.name == "sqlite":
+        # no BEFORE trigger can give these ids on SQLite: the INSERT computes them
+        statement = _counted_on_sqlite(statement)
+        for place, row in enumerate(values, 1):
+            row["counted_account"], row["counted_place"] = row["account_id"], place
+    result = await session.execute(statement, values if len(values) > 1 else values[0])
     assigned = result.all()
     if len(assigned) != len(states):
         name = mapper.class_.__name__

@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from invoicegraph.db.account_ids import next_id
 from invoicegraph.db.models import Account, Client
 from invoicegraph.domain.errors import FieldError, ValidationFailed
 from invoicegraph.domain.tax_ids import normalise_tax_id
@@ -220,8 +221,19 @@ async def find_or_create_client(
         raise ValidationFailed([*exc.fields, *required]) from None
     if required:
         raise ValidationFailed(required)
+    by_tax_id = (
+        select(Client)
+        .where(Client.account_id == account.id, Client.tax_id == values["tax_id"])
+        .execution_options(populate_existing=True)
+    )
     async with session.begin():
+        # the usual case, a client already there, reads it and takes no id from the counter
+        client = await session.scalar(by_tax_id)
+        if client is not None:
+            return client, False
         dialect = session.get_bind().dialect.name
+        if dialect == "sqlite":  # no trigger gives the id there (invoicegraph.db.account_ids)
+            values["id"] = next_id("clients", account.id)
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         statement = (
             insert(Client)
@@ -232,12 +244,9 @@ async def find_or_create_client(
             )
             .returning(Client.id)
         )
+        # a concurrent request may have created it since: then this inserts nothing
         new_id = await session.scalar(statement)
-        client = await session.scalar(
-            select(Client)
-            .where(Client.account_id == account.id, Client.tax_id == values["tax_id"])
-            .execution_options(populate_existing=True)
-        )
+        client = await session.scalar(by_tax_id)
         assert client is not None
         if new_id is not None:
             await record(session, account, EventType.CLIENT_CREATED, client)

@@ -24,7 +24,7 @@ CLIENTS = Client.__table__.c
 
 
 def v1_id(j: JsonSql, ref: str) -> str:
-    """A /v1 id: today the row's own integer id (``invoices.id``, ``invoices.client_id``)."""
+    """A /v1 id: the row's own integer id, counted per account (``invoices.id``, ``client_id``)."""
     return j.integer(ref)
 
 

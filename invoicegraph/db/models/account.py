@@ -5,9 +5,22 @@ from __future__ import annotations
 import datetime as dt
 import uuid as uuid_mod
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Identity, Index, String, Uuid, func, text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Identity,
+    Index,
+    String,
+    Table,
+    Uuid,
+    func,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
+from invoicegraph.db.account_ids import COUNTERS
 from invoicegraph.db.base import Base, TenantRow, utcnow
 from invoicegraph.db.types import UTCDateTime
 
@@ -65,6 +78,22 @@ class Account(Base):
             sqlite_where=text(LIVE),
         ),
     )
+
+
+# the last integer id given per account and table (``invoicegraph.db.account_ids``); only
+# SQL statements and the PostgreSQL trigger touch it
+account_counters = Table(
+    COUNTERS,
+    Base.metadata,
+    Column(
+        "account_id",
+        BigInteger,
+        ForeignKey("accounts.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("table_name", String(40), primary_key=True),
+    Column("last_id", BigInteger, nullable=False),
+)
 
 
 class ApiKey(TenantRow, Base):

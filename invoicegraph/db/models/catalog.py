@@ -20,11 +20,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from invoicegraph.db.base import Base, TenantRow, utcnow
+from invoicegraph.db.account_ids import count_per_account
+from invoicegraph.db.base import AccountCountedRow, Base, TenantRow, utcnow
 from invoicegraph.db.types import Percentage, UnitPrice, UTCDateTime
 
 
-class Client(TenantRow, Base):
+@count_per_account
+class Client(AccountCountedRow, Base):
     """A recipient of invoices (the seeds also say *contact*)."""
 
     __tablename__ = "clients"
@@ -56,7 +58,8 @@ class Client(TenantRow, Base):
     )
 
 
-class Tax(TenantRow, Base):
+@count_per_account
+class Tax(AccountCountedRow, Base):
     """A tax of the catalogue. Its rate lives in versions: a rate change adds a version and
     issued lines keep the version they were issued with."""
 
@@ -95,7 +98,8 @@ class TaxVersion(TenantRow, Base):
     )
 
 
-class Product(TenantRow, Base):
+@count_per_account
+class Product(AccountCountedRow, Base):
     __tablename__ = "products"
 
     sku: Mapped[str | None] = mapped_column(String(64))
@@ -113,7 +117,8 @@ class Product(TenantRow, Base):
     )
 
 
-class Series(TenantRow, Base):
+@count_per_account
+class Series(AccountCountedRow, Base):
     """A numbering series. ``last_number``/``last_issue_date`` are advanced under a row lock in
     the issuing transaction, so numbers are gapless and in issue order."""
 
@@ -135,7 +140,8 @@ class Series(TenantRow, Base):
     )
 
 
-class PaymentMethod(TenantRow, Base):
+@count_per_account
+class PaymentMethod(AccountCountedRow, Base):
     __tablename__ = "payment_methods"
 
     name: Mapped[str] = mapped_column(String(120))
@@ -150,7 +156,8 @@ class PaymentMethod(TenantRow, Base):
     )
 
 
-class DueDateTerm(TenantRow, Base):
+@count_per_account
+class DueDateTerm(AccountCountedRow, Base):
     __tablename__ = "due_date_terms"
 
     name: Mapped[str] = mapped_column(String(120))

@@ -21,7 +21,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from invoicegraph.db.base import Base, TenantRow, utcnow
+from invoicegraph.db.account_ids import count_per_account
+from invoicegraph.db.base import AccountCountedRow, Base, TenantRow, utcnow
 from invoicegraph.db.types import Money, Percentage, Quantity, Rate, UnitPrice, UTCDateTime
 
 
@@ -64,7 +65,8 @@ class PrintSettings:
     close_texts: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
 
 
-class Invoice(TenantRow, PartySnapshot, DocumentTotals, PrintSettings, Base):
+@count_per_account
+class Invoice(AccountCountedRow, PartySnapshot, DocumentTotals, PrintSettings, Base):
     """A draft (proforma) until issued; then ordinary, or rectificative when it corrects one.
 
     Once issued, lines, amounts, parties, currency, date, series and number never change.
@@ -140,7 +142,8 @@ class Invoice(TenantRow, PartySnapshot, DocumentTotals, PrintSettings, Base):
     )
 
 
-class InvoiceLine(TenantRow, Base):
+@count_per_account
+class InvoiceLine(AccountCountedRow, Base):
     __tablename__ = "invoice_lines"
 
     invoice_id: Mapped[int] = mapped_column(BigInteger)

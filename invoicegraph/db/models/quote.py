@@ -17,12 +17,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from invoicegraph.db.base import Base, TenantRow, utcnow
+from invoicegraph.db.account_ids import count_per_account
+from invoicegraph.db.base import AccountCountedRow, Base, TenantRow, utcnow
 from invoicegraph.db.models.invoice import DocumentTotals, PrintSettings
 from invoicegraph.db.types import Money, Percentage, Quantity, Rate, UnitPrice, UTCDateTime
 
 
-class Quote(TenantRow, DocumentTotals, PrintSettings, Base):
+@count_per_account
+class Quote(AccountCountedRow, DocumentTotals, PrintSettings, Base):
     __tablename__ = "quotes"
 
     status: Mapped[str] = mapped_column(String(10), default="draft")

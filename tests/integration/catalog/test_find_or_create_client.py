@@ -52,7 +52,7 @@ async def test_the_same_tax_id_in_another_account_is_another_client(
         theirs, created = await find_or_create_client(
             session, other_account, ClientInput(name="A", tax_id="12345678Z")
         )
-    assert created and theirs.id != mine.id and theirs.account_id == other_account.id
+    assert created and theirs.uuid != mine.uuid and theirs.account_id == other_account.id
 
 
 async def test_a_missing_or_blank_tax_id_is_refused(database: Database, account: Account) -> None:

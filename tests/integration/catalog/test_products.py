@@ -58,7 +58,9 @@ async def test_an_unknown_tax_is_named_by_its_position(
 ) -> None:
     vat = (await _taxes(database, account))["IVA (21%)"]
     theirs = (await _taxes(database, other_account))["IVA (10%)"]
-    refs: list[Ref] = [vat.id, uuid.uuid4(), theirs.id, theirs.uuid, 2**70, 0]
+    # an integer id counts within the caller's account: one it has not reached is unknown
+    # (another account's integer ids name the caller's own rows of those numbers)
+    refs: list[Ref] = [vat.id, uuid.uuid4(), 10_000, theirs.uuid, 2**70, 0]
     async with database.sessions() as session:
         with pytest.raises(ValidationFailed) as error:
             await create_product(

@@ -272,13 +272,13 @@ async def test_vat_by_rate_finds_the_active_iva_of_that_rate(
 
 
 async def test_current_rates_gives_each_taxs_current_version(
-    database: Database, account: Account, other_account: Account
+    database: Database, account: Account
 ) -> None:
     vat = await _tax_named(database, account, "IVA (21%)")
     irpf = await _tax_named(database, account, "IRPF (-7%)")
-    theirs = await _tax_named(database, other_account, "IVA (21%)")
     async with database.sessions() as session, session.begin():
-        rates = await current_rates(session, account, [vat.id, irpf.id, theirs.id])
+        # 10,000: a number the account has not reached (ids count per account)
+        rates = await current_rates(session, account, [vat.id, irpf.id, 10_000])
     assert set(rates) == {vat.id, irpf.id}
     assert rates[irpf.id].version.percentage == Decimal(-7)
 
@@ -299,7 +299,9 @@ async def test_another_accounts_tax_is_not_found(
     database: Database, account: Account, other_account: Account
 ) -> None:
     theirs = await _tax_named(database, other_account, "IVA (21%)")
-    for ref in (theirs.uuid, theirs.id):
+    # integer ids count within the caller's account: theirs would name my own tax of that
+    # number, so the integer case is a number my account has not reached
+    for ref in (theirs.uuid, 10_000):
         async with database.sessions() as session:
             with pytest.raises(NotFound):
                 await get_tax(session, account, ref)

@@ -11,6 +11,8 @@ from sqlalchemy import insert, select
 from invoicegraph.db.engine import Database
 from invoicegraph.db.models import Account, Invoice, InvoiceLine, InvoiceLineTax
 
+from ..conftest_helpers import with_counted_ids
+
 BATCH = 500
 _FRESH = {"id", "uuid", "created_at"}
 
@@ -51,22 +53,32 @@ async def copy_issued(
             ids = list(
                 await session.scalars(
                     insert(Invoice).returning(Invoice.id, sort_by_parameter_order=True),
-                    [
-                        _copy(
-                            template,
-                            Invoice.__table__,
-                            number=template.number + n,
-                            full_number=f"{template.full_number}-{n}",
-                        )
-                        for n in numbers
-                    ],
+                    await with_counted_ids(
+                        session,
+                        "invoices",
+                        account.id,
+                        [
+                            _copy(
+                                template,
+                                Invoice.__table__,
+                                number=template.number + n,
+                                full_number=f"{template.full_number}-{n}",
+                            )
+                            for n in numbers
+                        ],
+                    ),
                 )
             )
             for line in lines:
                 line_ids = list(
                     await session.scalars(
                         insert(InvoiceLine).returning(InvoiceLine.id, sort_by_parameter_order=True),
-                        [_copy(line, InvoiceLine.__table__, invoice_id=i) for i in ids],
+                        await with_counted_ids(
+                            session,
+                            "invoice_lines",
+                            account.id,
+                            [_copy(line, InvoiceLine.__table__, invoice_id=i) for i in ids],
+                        ),
                     )
                 )
                 for tax in (t for t in taxes if t.line_id == line.id):

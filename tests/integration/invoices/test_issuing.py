@@ -241,8 +241,9 @@ async def test_an_unknown_or_inactive_series_is_a_field_error(
     inactive = await new_series(database, account, "OLD", active=False)
     draft_id = await new_draft(database, account, catalogue)
     async with database.sessions() as session, session.begin():
+        # by its UUID: an integer id counts within the caller's account (999_999 below)
         foreign = await session.scalar(
-            select(Series.id).where(Series.account_id == other_account.id)
+            select(Series.uuid).where(Series.account_id == other_account.id)
         )
 
     for series in (inactive, foreign, 999_999):

@@ -6,9 +6,18 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
 from invoicegraph.db.engine import Database
-from invoicegraph.db.models import Account, Invoice
+from invoicegraph.db.models import (
+    Account,
+    Client,
+    DueDateTerm,
+    Invoice,
+    PaymentMethod,
+    Product,
+    Tax,
+)
 from invoicegraph.domain.errors import NotFound, PlanLimit, ValidationFailed
 from invoicegraph.domain.plans import limits_for
 from invoicegraph.services.accounts import create_account
@@ -123,6 +132,21 @@ async def test_another_accounts_catalogue_is_not_found_on_the_field(
     database: Database, account: Account, other_account: Account, catalogue: Catalogue
 ) -> None:
     theirs = await load_catalogue(database, other_account)
+    # named by their UUIDs: an integer id counts within the caller's account, so theirs would
+    # name my own rows of the same numbers
+    wanted = {
+        "product": (Product, theirs.product_id),
+        "tax": (Tax, theirs.taxes["IVA (21%)"]),
+        "client": (Client, theirs.client_id),
+        "method": (PaymentMethod, theirs.payment_method_id),
+        "term": (DueDateTerm, theirs.term_id),
+    }
+    uuids = {}
+    async with database.sessions() as session, session.begin():
+        for name, (model, row_id) in wanted.items():
+            uuids[name] = await session.scalar(
+                select(model.uuid).where(model.account_id == other_account.id, model.id == row_id)
+            )
 
     with pytest.raises(ValidationFailed) as refused:
         await new_draft(
@@ -130,17 +154,17 @@ async def test_another_accounts_catalogue_is_not_found_on_the_field(
             account,
             catalogue,
             [
-                LineData(product=theirs.product_id),
+                LineData(product=uuids["product"]),
                 LineData(
                     description="A",
                     quantity=Decimal(1),
                     price=Decimal(1),
-                    taxes=[theirs.taxes["IVA (21%)"]],
+                    taxes=[uuids["tax"]],
                 ),
             ],
-            client=theirs.client_id,
-            payment_method=theirs.payment_method_id,
-            due_date_term=theirs.term_id,
+            client=uuids["client"],
+            payment_method=uuids["method"],
+            due_date_term=uuids["term"],
         )
 
     assert sorted(fields_of(refused.value)) == [

@@ -11,6 +11,7 @@ from invoicegraph.db.models import Account, Invoice
 from invoicegraph.services.api_keys import create_key
 from tests.parties import CONTACT_BODY_V1
 
+from ..conftest_helpers import with_counted_ids
 from .conftest import Seed, api, create, issued_invoice, seed_payload, today
 
 
@@ -62,10 +63,6 @@ async def test_another_accounts_invoice_is_not_found(
             ("POST", f"invoices/{draft['id']}/rectify"),
             ("GET", f"contacts/{seed.contact_id}"),
             ("GET", f"products/{seed.consulting_id}"),
-            ("GET", f"taxes/{seed.iva21}"),
-            ("GET", f"series/{seed.series['F']}"),
-            ("GET", f"payment-methods/{seed.payment_method_id}"),
-            ("GET", f"due-dates/{seed.due_date_id}"),
         ):
             body = (
                 {"name": "x"} if method == "PATCH" else {"date": today().isoformat(), "serie_id": 1}
@@ -74,6 +71,20 @@ async def test_another_accounts_invoice_is_not_found(
             assert response.status_code == 404, (method, url, response.text)
             assert response.json()["code"] == "not_found"
         assert (await http.get("invoices")).json()["meta"]["total"] == 0
+        # ids count per account: the other account's catalogue has rows of the same numbers
+        # as mine, and each number names the caller's own row, never mine
+        for path, ref in (
+            ("taxes", seed.iva21),
+            ("series", seed.series["F"]),
+            ("payment-methods", seed.payment_method_id),
+            ("due-dates", seed.due_date_id),
+        ):
+            own = {row["id"]: row for row in (await http.get(path)).json()["data"]}
+            response = await http.get(f"{path}/{ref}")
+            if ref in own:
+                assert response.json()["data"] == own[ref], path
+            else:
+                assert response.status_code == 404, (path, response.text)
 
 
 async def test_malformed_ids_are_not_found(client: httpx.AsyncClient) -> None:
@@ -100,19 +111,19 @@ async def test_over_the_free_plan_issuing_is_402(
     async with database.sessions() as session:
         key = (await create_key(session, other_account, access="write")).text
     async with database.sessions() as session, session.begin():
+        rows = [
+            {
+                "account_id": other_account.id,
+                "status": "issued",
+                "date": today(),
+                "issuer_name": "Other S.L.",
+                "issuer_tax_id": "B27346063",
+                "issuer_country": "ES",
+            }
+            for _ in range(50)
+        ]
         await session.execute(
-            insert(Invoice),
-            [
-                {
-                    "account_id": other_account.id,
-                    "status": "issued",
-                    "date": today(),
-                    "issuer_name": "Other S.L.",
-                    "issuer_tax_id": "B27346063",
-                    "issuer_country": "ES",
-                }
-                for _ in range(50)
-            ],
+            insert(Invoice), await with_counted_ids(session, "invoices", other_account.id, rows)
         )
 
     async with api(database, key) as http:

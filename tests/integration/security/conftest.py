@@ -16,28 +16,34 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from starlette.applications import Starlette
 
 from invoicegraph.app import create_app
+from invoicegraph.db.account_ids import COUNTED_TABLES, COUNTERS
 from invoicegraph.db.engine import Database
 from invoicegraph.db.models import (
     Account,
     ApiKey,
-    DueDateTerm,
     Event,
-    PaymentMethod,
-    Series,
-    Tax,
     WebhookDelivery,
 )
 from invoicegraph.services.accounts import create_account
 from invoicegraph.services.api_keys import create_key, revoke_key
+from invoicegraph.services.catalog import (
+    DueDateTermInput,
+    PaymentMethodInput,
+    SeriesInput,
+    create_due_date_term,
+    create_payment_method,
+    create_series,
+)
 from invoicegraph.services.clients import ClientInput, create_client
 from invoicegraph.services.invoices import InvoiceData, create_draft, issue_invoice
 from invoicegraph.services.lines import LineData
 from invoicegraph.services.products import ProductInput, create_product
 from invoicegraph.services.quotes import QuoteData, create_quote
+from invoicegraph.services.taxes import TaxInput, create_tax
 from invoicegraph.services.webhook_endpoints import EndpointInput, create_endpoint
 from invoicegraph.settings import Settings
 from tests.parties import CLIENT_ADDRESS, ISSUER_ADDRESS
@@ -85,8 +91,21 @@ class World:
     other_objects: Objects
 
 
-async def _objects(database: Database, account: Account, key: ApiKey) -> Objects:
+async def _objects(database: Database, account: Account, key: ApiKey, first_id: int) -> Objects:
+    """The account's objects, with integer ids from ``first_id`` on: ids are counted per
+    account, and the matrix's wrong callers (another account, the sandbox) must not hold rows
+    of the same numbers, or naming those ids would find their own rows, rightly."""
     found = Objects()
+    async with database.sessions() as session, session.begin():
+        for table in COUNTED_TABLES:
+            await session.execute(
+                text(
+                    f"INSERT INTO {COUNTERS} (account_id, table_name, last_id)"
+                    " VALUES (:account, :table, :last) ON CONFLICT (account_id, table_name)"
+                    f" DO UPDATE SET last_id = GREATEST({COUNTERS}.last_id, :last)"
+                ),
+                {"account": account.id, "table": table, "last": first_id - 1},
+            )
     async with database.sessions() as session:
         client = await create_client(
             session,
@@ -136,17 +155,23 @@ async def _objects(database: Database, account: Account, key: ApiKey) -> Objects
         session.add(delivery)
         await session.flush()
     found.add("webhook_delivery", delivery)
-    async with database.sessions() as session, session.begin():
-        for kind, model in (
-            ("tax", Tax),
-            ("series", Series),
-            ("payment_method", PaymentMethod),
-            ("due_date_term", DueDateTerm),
-        ):
-            row = await session.scalar(
-                select(model).where(model.account_id == account.id).order_by(model.id).limit(1)
-            )
-            found.add(kind, row)
+    async with database.sessions() as session:
+        tax = await create_tax(
+            session, account, TaxInput(kind="vat", name="IVA matriz", percentage=Decimal(10))
+        )
+    found.add("tax", tax.tax)
+    async with database.sessions() as session:
+        found.add("series", await create_series(session, account, SeriesInput(code="MX")))
+    async with database.sessions() as session:
+        found.add(
+            "payment_method",
+            await create_payment_method(session, account, PaymentMethodInput(name="Transfer")),
+        )
+    async with database.sessions() as session:
+        found.add(
+            "due_date_term",
+            await create_due_date_term(session, account, DueDateTermInput(name="Net 7", days=7)),
+        )
     found.add("api_key", key)
     return found
 
@@ -186,8 +211,8 @@ async def world(postgresql_database: Database) -> AsyncIterator[World]:
         mine=mine,
         other=other,
         keys=keys,
-        my_objects=await _objects(database, mine, rows["spare"]),
-        other_objects=await _objects(database, other, rows["other_admin"]),
+        my_objects=await _objects(database, mine, rows["spare"], 2001),
+        other_objects=await _objects(database, other, rows["other_admin"], 1001),
     )
 
 
@@ -208,7 +233,7 @@ async def prober(world: World) -> Prober:
         )
     async with world.database.sessions() as session:
         created = await create_key(session, account, access="write")
-    objects = await _objects(world.database, account, created.key)
+    objects = await _objects(world.database, account, created.key, 3001)
     return Prober(world, created.text, objects)
 
 

@@ -58,10 +58,14 @@ async def snapshot(world: World) -> dict[str, Any]:
                 .group_by(table.c.account_id)
             )
             found[f"count:{table.name}"] = sorted(rows.all())
-        for owner, objects in (("mine", world.my_objects), ("other", world.other_objects)):
+        for owner, objects, account in (
+            ("mine", world.my_objects, world.mine),
+            ("other", world.other_objects, world.other),
+        ):
             for kind, row_id in objects.ints.items():
                 table = TABLES[kind].__table__
                 columns = [c for c in table.c if c.name != "last_used_at"]
-                row = (await session.execute(select(*columns).where(table.c.id == row_id))).one()
+                key = (table.c.account_id == account.id, table.c.id == row_id)
+                row = (await session.execute(select(*columns).where(*key))).one()
                 found[f"{owner}:{kind}"] = tuple(row)
     return found

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from sqlalchemy import inspect, text
 
+from invoicegraph.db.account_ids import COUNTED_TABLES, COUNTERS
 from invoicegraph.db.engine import Database, create_database
 from invoicegraph.db.migrate import current_revision, head_revision, migrate
-from invoicegraph.db.models import Base
+from invoicegraph.db.models import Base, Client
 
 from ..conftest_helpers import fresh_database
 
@@ -38,7 +41,9 @@ async def test_every_table_is_keyed_by_account(database: Database) -> None:
         if table == "accounts":
             continue
         assert "account_id" in columns, table
-        if database.dialect == "postgresql":
+        if table == COUNTERS:
+            assert pk == ["account_id", "table_name"]
+        elif database.dialect == "postgresql" or table in COUNTED_TABLES:
             assert pk == ["account_id", "id"], table
         for unique in uniques:
             assert unique["column_names"][0] == "account_id", (table, unique)
@@ -66,6 +71,54 @@ async def test_migrate_an_empty_database(engine: str, tmp_path) -> None:  # type
         async with db.engine.connect() as connection:
             count = await connection.scalar(text("SELECT count(*) FROM invoices"))
         assert count == 0
+
+
+_ACCOUNT = (
+    "INSERT INTO accounts (uuid, is_sandbox, name, tax_id, country, plan, verifactu_enabled,"
+    " timezone, default_lang, default_currency, updated_at) VALUES (:uuid, false, :name,"
+    " :tax_id, 'ES', 'free', false, 'Europe/Madrid', 'es', 'EUR', CURRENT_TIMESTAMP)"
+)
+_CLIENT = (
+    "INSERT INTO clients (account_id, uuid, name, country, updated_at)"
+    " VALUES (:account, :uuid, :name, 'ES', CURRENT_TIMESTAMP)"
+)
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+async def test_ids_counted_per_account_keep_the_existing_ones(engine: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """0006: the rows of before keep their ids (one sequence for all accounts then), and each
+    account's next id follows its own highest, whatever the other accounts hold."""
+    async with fresh_database(engine, tmp_path) as db:
+        await migrate(db, "0005")
+        async with db.engine.begin() as connection:
+            accounts = []
+            for name in ("A", "B"):
+                await connection.execute(
+                    text(_ACCOUNT), {"uuid": uuid.uuid4().hex, "name": name, "tax_id": name}
+                )
+                accounts.append(
+                    await connection.scalar(
+                        text("SELECT id FROM accounts WHERE name = :n"), {"n": name}
+                    )
+                )
+            # the shared sequence of before: A 1, B 2, A 3
+            for owner in (0, 1, 0):
+                await connection.execute(
+                    text(_CLIENT),
+                    {"account": accounts[owner], "uuid": uuid.uuid4().hex, "name": "old"},
+                )
+        await migrate(db)
+        assert await current_revision(db) == head_revision()
+        async with db.sessions() as session, session.begin():
+            for owner in (0, 1):
+                session.add(Client(account_id=accounts[owner], name="new"))
+            await session.flush()
+        async with db.engine.connect() as connection:
+            rows = await connection.execute(
+                text("SELECT account_id, id, name FROM clients ORDER BY account_id, id")
+            )
+            found = [(accounts.index(a), i, n) for a, i, n in rows]
+        assert found == [(0, 1, "old"), (0, 3, "old"), (0, 4, "new"), (1, 2, "old"), (1, 3, "new")]
 
 
 async def test_unsupported_database_url_is_refused() -> None:
