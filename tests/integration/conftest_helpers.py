@@ -7,9 +7,10 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from invoicegraph.db.account_ids import take_ids
+from invoicegraph.db.account_ids import COUNTED_TABLES, COUNTERS, take_ids
 from invoicegraph.db.engine import Database, create_database
 
 from ..conftest import create_pg_database, drop_pg_database
@@ -44,3 +45,23 @@ async def with_counted_ids(
     for row, new_id in zip(rows, ids, strict=True):
         row["id"] = new_id
     return rows
+
+
+async def start_ids_at(database: Database, account_id: int, first: int) -> None:
+    """The account's next integer ids, of every counted table, from ``first`` on. Ids count per
+    account: a test that names one account's ids with another account's key gives the first a
+    range of its own, or the numbers would name the caller's own rows (rightly)."""
+    async with database.sessions() as session, session.begin():
+        for table in COUNTED_TABLES:
+            await session.execute(
+                text(
+                    f"INSERT INTO {COUNTERS} (account_id, table_name, last_id)"
+                    " VALUES (:account, :table, :last) ON CONFLICT (account_id, table_name)"
+                    f" DO UPDATE SET last_id = MAX({COUNTERS}.last_id, :last)"
+                    if database.dialect == "sqlite"
+                    else f"INSERT INTO {COUNTERS} (account_id, table_name, last_id)"
+                    " VALUES (:account, :table, :last) ON CONFLICT (account_id, table_name)"
+                    f" DO UPDATE SET last_id = GREATEST({COUNTERS}.last_id, :last)"
+                ),
+                {"account": account_id, "table": table, "last": first - 1},
+            )

@@ -16,6 +16,7 @@ from invoicegraph.db.models import (
     Invoice,
     PaymentMethod,
     Product,
+    Series,
     Tax,
 )
 from invoicegraph.domain.errors import NotFound, PlanLimit, ValidationFailed
@@ -147,6 +148,7 @@ async def test_another_accounts_catalogue_is_not_found_on_the_field(
             uuids[name] = await session.scalar(
                 select(model.uuid).where(model.account_id == other_account.id, model.id == row_id)
             )
+    assert all(uuids.values()), uuids
 
     with pytest.raises(ValidationFailed) as refused:
         await new_draft(
@@ -175,6 +177,12 @@ async def test_another_accounts_catalogue_is_not_found_on_the_field(
         "payment_method_id",
     ]
     draft_id = await new_draft(database, account, catalogue)
+    async with database.sessions() as session, session.begin():
+        their_series = await session.scalar(
+            select(Series.uuid).where(
+                Series.account_id == other_account.id, Series.id == theirs.series["F"]
+            )
+        )
     with pytest.raises(ValidationFailed) as refused:
-        await issue(database, account, draft_id, series=theirs.series["F"])
+        await issue(database, account, draft_id, series=their_series)
     assert fields_of(refused.value) == ["serie_id"]

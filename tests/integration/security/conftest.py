@@ -16,11 +16,10 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 from starlette.applications import Starlette
 
 from invoicegraph.app import create_app
-from invoicegraph.db.account_ids import COUNTED_TABLES, COUNTERS
 from invoicegraph.db.engine import Database
 from invoicegraph.db.models import (
     Account,
@@ -48,6 +47,8 @@ from invoicegraph.services.webhook_endpoints import EndpointInput, create_endpoi
 from invoicegraph.settings import Settings
 from tests.parties import CLIENT_ADDRESS, ISSUER_ADDRESS
 from tests.tax_ids import new_tax_id
+
+from ..conftest_helpers import start_ids_at
 
 # what a response must never show, whatever was sent
 LEAKS = ("Traceback", "sqlalchemy", "asyncpg", "psycopg", "sqlite3", 'File "', "SELECT ")
@@ -96,16 +97,7 @@ async def _objects(database: Database, account: Account, key: ApiKey, first_id: 
     account, and the matrix's wrong callers (another account, the sandbox) must not hold rows
     of the same numbers, or naming those ids would find their own rows, rightly."""
     found = Objects()
-    async with database.sessions() as session, session.begin():
-        for table in COUNTED_TABLES:
-            await session.execute(
-                text(
-                    f"INSERT INTO {COUNTERS} (account_id, table_name, last_id)"
-                    " VALUES (:account, :table, :last) ON CONFLICT (account_id, table_name)"
-                    f" DO UPDATE SET last_id = GREATEST({COUNTERS}.last_id, :last)"
-                ),
-                {"account": account.id, "table": table, "last": first_id - 1},
-            )
+    await start_ids_at(database, account.id, first_id)
     async with database.sessions() as session:
         client = await create_client(
             session,

@@ -30,6 +30,8 @@ from invoicegraph.settings import Settings
 from tests.parties import CLIENT_BODY_API, CONTACT_BODY_V1
 from tests.tax_ids import new_tax_id
 
+from ..conftest_helpers import start_ids_at
+
 BASE = "http://api.test"
 PRODUCER = Settings(verifactu_producer_name="Producer S.L.", verifactu_producer_nif="B27346063")
 TODAY = dt.date.today().isoformat()
@@ -249,8 +251,12 @@ async def faces(setting: tuple[Database, str]) -> AsyncIterator[Faces]:
             # the records name the software's producer, which the services read from settings
             patch.setattr(system, "get_settings", lambda: PRODUCER)
             others = []
-            for other_sandbox in (False, True):
-                _, other_key = await _tenant(database, verifactu=True, sandbox=other_sandbox)
+            for first, other_sandbox in ((5001, False), (6001, True)):
+                other_account, other_key = await _tenant(
+                    database, verifactu=True, sandbox=other_sandbox
+                )
+                # ids count per account: the others' numbers must not be mine too
+                await start_ids_at(database, other_account.id, first)
                 async with _client(database, other_key, sql_reads=False) as other:
                     others.append(await write_book(other, "OTHER", verifactu=True))
             book = await write_book(orm, "MINE", verifactu=verifactu)
