@@ -102,6 +102,9 @@ def upgrade() -> None:
             op.execute(f"ALTER TABLE {table} ALTER COLUMN id DROP IDENTITY IF EXISTS")
             op.execute(pg_trigger(table))
         return
+    if op.get_bind().exec_driver_sql("PRAGMA foreign_keys").scalar():
+        # dropping a table with enforcement on would cascade to the rows that point at it
+        raise RuntimeError("0006 on SQLite runs with foreign keys off: use `invoicegraph migrate`")
     for table in COUNTED_TABLES:
         _rebuild_sqlite(table)
         op.execute(sqlite_trigger(table))
