@@ -143,7 +143,9 @@ async def test_reload_issued_by_and_contact_id_reload_the_parties(
             update(Account).where(Account.id == account.id).values(address="Serrano 2")
         )
         await session.execute(
-            update(Client).where(Client.id == seed.contact_id).values(address="New street 1")
+            update(Client)
+            .where(Client.account_id == account.id, Client.id == seed.contact_id)
+            .values(address="New street 1")
         )
 
     untouched = (await client.patch(f"invoices/{draft['id']}", json={"lang": "es"})).json()

@@ -96,7 +96,10 @@ async def test_annulling_with_verifactu_off_writes_no_record_and_drops_the_store
         stored = await session.scalar(
             select(func.count())
             .select_from(InvoiceDocumentFile)
-            .where(InvoiceDocumentFile.invoice_id == invoice.id)
+            .where(
+                InvoiceDocumentFile.account_id == account.id,
+                InvoiceDocumentFile.invoice_id == invoice.id,
+            )
         )
     assert stored == 0  # rendered again, marked annulled, on the next download
 
