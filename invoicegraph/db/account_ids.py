@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, column, event, func, literal, select, table, text
+from sqlalchemy import ColumnElement, column, event, func, literal, select, table
 from sqlalchemy.engine import Connection
 
 COUNTERS = "account_counters"
@@ -39,20 +39,6 @@ COUNTED_TABLES = (
     # GraphQL shows a rectificative line's ``rectifiesLineId``
     "invoice_lines",
 )
-
-_TAKE = text(
-    "INSERT INTO account_counters (account_id, table_name, last_id) VALUES (:account, :table, :n)"
-    " ON CONFLICT (account_id, table_name) DO UPDATE SET last_id = account_counters.last_id + :n"
-    " RETURNING last_id"
-)
-
-
-def take_ids(connection: Connection, table: str, account_id: int, n: int) -> list[int]:
-    """The next ``n`` ids of ``table`` in the account, taken now (for a statement that cannot
-    compute them itself)."""
-    last = connection.execute(_TAKE, {"account": account_id, "table": table, "n": n}).scalar_one()
-    return list(range(last - n + 1, last + 1))
-
 
 _counters = table(COUNTERS, column("account_id"), column("table_name"), column("last_id"))
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from invoicegraph.db.account_ids import COUNTED_TABLES, COUNTERS, take_ids
+from invoicegraph.db.account_ids import COUNTED_TABLES, COUNTERS
 from invoicegraph.db.engine import Database, create_database
 
 from ..conftest import create_pg_database, drop_pg_database
@@ -40,9 +40,16 @@ async def with_counted_ids(
 ) -> list[dict[str, Any]]:
     """Rows for a test's own Core INSERT, each with the next id of its account's counter
     (``invoicegraph.db.account_ids``: SQLite has no trigger to give it)."""
-    connection = await session.connection()
-    ids = await connection.run_sync(take_ids, table, account_id, len(rows))
-    for row, new_id in zip(rows, ids, strict=True):
+    last = await session.scalar(
+        text(
+            f"INSERT INTO {COUNTERS} (account_id, table_name, last_id)"
+            " VALUES (:account, :table, :n) ON CONFLICT (account_id, table_name)"
+            f" DO UPDATE SET last_id = {COUNTERS}.last_id + :n RETURNING last_id"
+        ),
+        {"account": account_id, "table": table, "n": len(rows)},
+    )
+    assert last is not None
+    for row, new_id in zip(rows, range(last - len(rows) + 1, last + 1), strict=True):
         row["id"] = new_id
     return rows
 

@@ -39,7 +39,7 @@ from invoicegraph.services.invoices.loading import account_today, has_lines, loa
 from invoicegraph.services.invoices.snapshots import copy_parties, issuer_snapshot, write_lines
 from invoicegraph.services.lines import AppliedTax, PricedLine, price_line
 from invoicegraph.services.plan_limits import lock_account_for_limits
-from invoicegraph.services.refs import Ref, ref_filter
+from invoicegraph.services.refs import Ref, is_row_id, ref_filter
 
 SIMPLIFIED_MAX_TOTAL = 3000
 
@@ -209,7 +209,8 @@ class SeriesNumberAllocator:
 
 
 def _never_an_id(ref: Ref | None) -> bool:
-    return isinstance(ref, bool) or (isinstance(ref, int) and not 0 < ref < 2**63)
+    """An integer ref that no row can have (``refs.is_row_id``): not found without asking."""
+    return isinstance(ref, int) and not is_row_id(ref)
 
 
 def series_kind(invoice: Invoice) -> str:
